@@ -1,0 +1,57 @@
+# The portal's commands. `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# Development defaults for commands run by hand: embedded secret key, plain HTTP, SQLite.
+DEV := DJANGO_DEBUG=1
+# Python 3.12 or newer: python3.13, python3.12, or a python3 that is recent enough.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { command -v $$p; break; }; done)
+
+.PHONY: run test fmt lint migrations-check messages makemessages static bench clean
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python 3.12 or newer is required (Django 6). Install python3.12 and try again." >&2; exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+messages: $(VENV)/.installed
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get install -y -qq gettext >/dev/null; } || { \
+		echo "msgfmt is missing: install gettext (apt-get install gettext)" >&2; exit 1; }
+	$(DEV) $(PY) manage.py compilemessages --ignore '.venv' --ignore 'var' -v 0
+
+makemessages: $(VENV)/.installed
+	$(DEV) $(PY) manage.py makemessages -l fr -l en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(DEV) $(PY) manage.py makemessages -d djangojs -l fr -l en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+
+static: $(VENV)/.installed
+	$(DEV) $(PY) manage.py collectstatic --noinput -v 0
+
+run: messages
+	$(DEV) $(PY) manage.py migrate --noinput
+	$(DEV) $(PY) manage.py seed_demo
+	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
+
+test: messages static
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+fmt: $(VENV)/.installed
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+migrations-check: $(VENV)/.installed
+	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var

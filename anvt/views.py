@@ -1,0 +1,49 @@
+import logging
+
+from django.conf import settings
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from kombu import Connection
+
+logger = logging.getLogger(__name__)
+
+
+def home(request):
+    return render(request, "home.html")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("health check: database unreachable")
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True
+    except Exception:
+        logger.exception("health check: broker unreachable")
+        return False
+
+
+@never_cache
+def healthz(request):
+    """200 when every configured service answers, 503 naming the failing ones otherwise."""
+    checks = {"database": "ok" if _database_ok() else "error"}
+    if settings.CELERY_BROKER_URL:
+        checks["broker"] = "ok" if _broker_ok() else "error"
+    else:
+        checks["broker"] = "eager"
+    healthy = "error" not in checks.values()
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks},
+        status=200 if healthy else 503,
+    )

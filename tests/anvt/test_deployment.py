@@ -1,0 +1,115 @@
+"""Production settings and the container recipe, checked without Docker."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "PATH": os.environ["PATH"],
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "DJANGO_ALLOWED_HOSTS": "vir.anvt.tg",
+    "EMAIL_HOST": "smtp.anvt.tg",
+    "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/anvt-deploy-check.sqlite3"),
+}
+
+
+def _manage(*args, env):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_missing_secret_key_in_production_stops_with_a_clear_message():
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_SECRET_KEY"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required when DEBUG is off" in result.stderr
+
+
+def test_docker_compose_follows_the_compose_specification():
+    result = subprocess.run(
+        [
+            Path(sys.executable).with_name("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.compose-spec",
+            "docker-compose.yml",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_docker_compose_runs_the_commands_the_tests_exercise():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert services["db"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert "gunicorn anvt.wsgi" in " ".join(services["web"]["command"])
+    assert "celery -A anvt worker" in " ".join(services["worker"]["command"])
+    assert "celery -A anvt beat" in " ".join(services["beat"]["command"])
+    for name in ("db", "redis", "web"):
+        assert "healthcheck" in services[name], name
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://")
+        assert environment["CELERY_BROKER_URL"].startswith("redis://redis:6379")
+
+
+def test_web_command_of_docker_compose_serves_the_health_endpoint(tmp_path):
+    """Runs gunicorn exactly as the compose file's web service does, on a free local port."""
+    import shlex
+    import socket
+    import time
+    import urllib.request
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    script = compose["services"]["web"]["command"][-1]
+    gunicorn = shlex.split(script.split("exec ", 1)[1])
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    args = [arg for arg in gunicorn if not arg.startswith(("--bind", "--workers"))]
+    args += [f"--bind=127.0.0.1:{port}", "--workers=1"]
+    env = {
+        **PRODUCTION_ENV,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "HOME": str(tmp_path),
+    }
+    executable = Path(sys.executable).with_name(args[0])
+    server = subprocess.Popen([executable, *args[1:]], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as r:
+                    body = r.read().decode()
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        assert r.status == 200
+        assert '"database": "ok"' in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
