@@ -6,4 +6,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anvt.settings")
 
 app = Celery("anvt")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+if not app.conf.broker_url:
+    # No broker configured: tasks run eagerly (CELERY_TASK_ALWAYS_EAGER); nothing is sent.
+    app.conf.broker_url = "memory://"
 app.autodiscover_tasks()

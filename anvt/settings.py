@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "django_countries",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -80,6 +82,8 @@ INSTALLED_APPS = [
     "volunteers",
     "partners",
     "missions",
+    "audit",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -252,8 +256,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 5 * 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 6 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Periodic jobs; the apps add theirs here as they come (nightly eligibility, outbox resend...).
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+# Periodic jobs (celery beat), in Lomé time.
+CELERY_BEAT_SCHEDULE = {
+    "recheck-open-calls-nightly": {
+        "task": "missions.tasks.recheck_open_calls",
+        "schedule": crontab(hour=2, minute=15),
+    },
+}
 
 # Security. Development (DEBUG) serves plain HTTP; production defaults are strict.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

@@ -1,6 +1,28 @@
+from datetime import date
+
+from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from missions import eligibility, rules
+from missions.enums import (
+    APPLICATION_EDITABLE,
+    PLACEMENT_BUSY,
+    PLACEMENT_HOLDS_SEAT,
+    ApplicationStatus,
+    BatchStatus,
+    ContingentStatus,
+    Direction,
+    IncomingStatus,
+    MissionStatus,
+    PlacementStatus,
+    Recommendation,
+)
+from volunteers.enums import LanguageLevel, Region, SpokenLanguage
 
 
 class Theme(models.Model):
@@ -30,3 +52,501 @@ class Theme(models.Model):
     def description(self) -> str:
         english = (get_language() or "fr").startswith("en")
         return self.description_en if english else self.description_fr
+
+
+class MissionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=MissionStatus.PUBLISHED)
+
+
+class Mission(models.Model):
+    title = models.CharField(_("intitulé"), max_length=200)
+    description = models.TextField(_("description"))
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="missions", verbose_name=_("thème")
+    )
+    direction = models.CharField(_("sens"), max_length=10, choices=Direction.choices)
+    partner = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        related_name="missions",
+        verbose_name=_("partenaire d'accueil"),
+    )
+    country = CountryField(_("pays"))
+    city = models.CharField(_("ville ou région"), max_length=120)
+    start_date = models.DateField(_("début"))
+    end_date = models.DateField(_("fin"))
+    seats = models.PositiveSmallIntegerField(_("places"), default=1)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=MissionStatus.choices, default=MissionStatus.DRAFT
+    )
+    review_comment = models.TextField(_("commentaire de l'ANVT"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("créée par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = MissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        ordering = ["start_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="mission_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(seats__gt=0), name="mission_seats_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MissionLanguage(models.Model):
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="languages")
+    language = models.CharField(_("langue"), max_length=8, choices=SpokenLanguage.choices)
+    level = models.CharField(_("niveau requis"), max_length=2, choices=LanguageLevel.choices)
+
+    class Meta:
+        verbose_name = _("langue requise")
+        verbose_name_plural = _("langues requises")
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "language"], name="mission_language_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_language_display()} ({self.level})"
+
+
+def default_nationality_statuses() -> list[str]:
+    return sorted(eligibility.DEFAULT_NATIONALITY_STATUSES)
+
+
+def default_required_documents() -> list[str]:
+    return sorted(eligibility.DEFAULT_REQUIRED_DOCUMENTS)
+
+
+class CallQuerySet(models.QuerySet):
+    def open_at(self, moment):
+        return self.filter(opens_at__lte=moment, closes_at__gt=moment)
+
+
+class Call(models.Model):
+    """An appel à candidatures: a window, the missions it offers and its eligibility rules."""
+
+    title = models.CharField(_("intitulé"), max_length=200)
+    description = models.TextField(_("présentation"), blank=True)
+    opens_at = models.DateTimeField(_("ouverture"))
+    closes_at = models.DateTimeField(_("clôture"))
+    missions = models.ManyToManyField(Mission, related_name="calls", verbose_name=_("missions"))
+    reviewers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="assigned_calls",
+        blank=True,
+        verbose_name=_("évaluateurs·rices"),
+    )
+    min_age = models.PositiveSmallIntegerField(_("âge minimum"), default=18)
+    max_age = models.PositiveSmallIntegerField(_("âge maximum"), default=25)
+    min_experience_months = models.PositiveSmallIntegerField(
+        _("expérience minimum (mois)"), default=24
+    )
+    nationality_statuses = models.JSONField(
+        _("nationalités acceptées"), default=default_nationality_statuses
+    )
+    required_documents = models.JSONField(
+        _("documents demandés"), default=default_required_documents
+    )
+    reference_date = models.DateField(
+        _("date de référence"),
+        null=True,
+        blank=True,
+        help_text=_("Laisser vide pour la date de clôture."),
+    )
+    max_choices = models.PositiveSmallIntegerField(_("missions au choix"), default=3)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("appel à candidatures")
+        verbose_name_plural = _("appels à candidatures")
+        ordering = ["-closes_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=F("opens_at")), name="call_closes_after_opening"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_age__gte=F("min_age")), name="call_age_range_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_choices__gt=0), name="call_max_choices_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def effective_reference_date(self) -> date:
+        return self.reference_date or timezone.localdate(self.closes_at)
+
+    def is_open(self, moment=None) -> bool:
+        moment = moment or timezone.now()
+        return self.opens_at <= moment < self.closes_at
+
+    def rules(self) -> eligibility.Rules:
+        return eligibility.Rules(
+            reference_date=self.effective_reference_date,
+            min_age=self.min_age,
+            max_age=self.max_age,
+            min_experience_months=self.min_experience_months,
+            nationality_statuses=frozenset(self.nationality_statuses),
+            required_documents=frozenset(self.required_documents),
+        )
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def of_volunteer(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(volunteer=user)
+
+    def for_call(self, call):
+        return self.filter(call=call)
+
+    def visible_to_staff(self, user):
+        """Applications a staff member may read: all for managers, assigned calls for reviewers."""
+        if rules.is_programme_manager(user):
+            return self
+        if rules.is_reviewer(user):
+            return self.filter(call__reviewers=user).exclude(status=ApplicationStatus.DRAFT)
+        return self.none()
+
+
+class Application(models.Model):
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="applications",
+        verbose_name=_("volontaire"),
+    )
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("appel")
+    )
+    missions = models.ManyToManyField(
+        Mission, through="ApplicationChoice", related_name="applications"
+    )
+    motivation = models.TextField(_("motivation"), blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=24,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.DRAFT,
+        db_index=True,
+    )
+    submitted_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("décision le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("candidature")
+        verbose_name_plural = _("candidatures")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "call"], name="one_application_per_call"),
+        ]
+        indexes = [models.Index(fields=["call", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} — {self.call}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in APPLICATION_EDITABLE
+
+
+class ApplicationChoice(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="choices")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="choices")
+    rank = models.PositiveSmallIntegerField(_("rang"))
+
+    class Meta:
+        verbose_name = _("mission choisie")
+        verbose_name_plural = _("missions choisies")
+        ordering = ["application", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "mission"], name="mission_chosen_once_per_application"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "rank"], name="rank_unique_per_application"
+            ),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="rank_starts_at_one"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.mission}"
+
+
+class EligibilityReport(models.Model):
+    """The latest eligibility report of an application (PRODUCT section 4)."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="eligibility_report"
+    )
+    eligible = models.BooleanField(_("éligible"))
+    data = models.JSONField(_("détail"))
+    engine_version = models.CharField(_("version du moteur"), max_length=16)
+    fingerprint = models.CharField(_("empreinte des données"), max_length=64)
+    reference_date = models.DateField(_("date de référence"))
+    ran_at = models.DateTimeField(_("calculé le"))
+
+    class Meta:
+        verbose_name = _("rapport d'éligibilité")
+        verbose_name_plural = _("rapports d'éligibilité")
+
+    def __str__(self) -> str:
+        return f"{self.application}: {'✓' if self.eligible else '✗'}"
+
+    @property
+    def report(self) -> eligibility.Report:
+        return eligibility.Report.from_dict(self.data)
+
+
+class EligibilityBatch(models.Model):
+    """One re-check of a whole call, with progress a page can poll."""
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="eligibility_batches")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("état"), max_length=8, choices=BatchStatus.choices, default=BatchStatus.PENDING
+    )
+    total = models.PositiveIntegerField(_("candidatures"), default=0)
+    done = models.PositiveIntegerField(_("traitées"), default=0)
+    changed = models.PositiveIntegerField(_("rapports modifiés"), default=0)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+
+    class Meta:
+        verbose_name = _("vérification d'un appel")
+        verbose_name_plural = _("vérifications des appels")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.call}: {self.done}/{self.total}"
+
+
+class Review(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    motivation = models.PositiveSmallIntegerField(_("motivation"))
+    experience = models.PositiveSmallIntegerField(_("expérience"))
+    skills = models.PositiveSmallIntegerField(_("compétences"))
+    languages = models.PositiveSmallIntegerField(_("langues"))
+    comment = models.TextField(_("commentaire"), blank=True)
+    recommendation = models.CharField(
+        _("recommandation"), max_length=10, choices=Recommendation.choices
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    SCORE_FIELDS = ("motivation", "experience", "skills", "languages")
+
+    class Meta:
+        verbose_name = _("évaluation")
+        verbose_name_plural = _("évaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "reviewer"], name="one_review_per_reviewer"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__gte": 0, f"{name}__lte": 5}),
+                    name=f"review_{name}_0_to_5",
+                )
+                for name in ("motivation", "experience", "skills", "languages")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} → {self.application}"
+
+    @property
+    def total(self) -> int:
+        return sum(getattr(self, name) for name in self.SCORE_FIELDS)
+
+
+class Contingent(models.Model):
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="contingents")
+    partner = models.ForeignKey(
+        "partners.PartnerOrganisation", on_delete=models.PROTECT, related_name="contingents"
+    )
+    name = models.CharField(_("nom"), max_length=200)
+    capacity = models.PositiveSmallIntegerField(_("places"))
+    # Seats held by placements that are neither declined nor cancelled. Kept by the services in
+    # the same transaction as the placements, so that the database itself refuses an extra seat
+    # (see the check constraint), even when two managers add the last seat at the same moment.
+    seats_taken = models.PositiveSmallIntegerField(_("places occupées"), default=0)
+    planned_departure = models.DateField(_("départ prévu"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=16,
+        choices=ContingentStatus.choices,
+        default=ContingentStatus.FORMING,
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contingent")
+        verbose_name_plural = _("contingents")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__gt=0), name="contingent_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(seats_taken__lte=F("capacity")), name="contingent_within_capacity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.seats_taken
+
+
+class Placement(models.Model):
+    contingent = models.ForeignKey(Contingent, on_delete=models.PROTECT, related_name="placements")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="placements"
+    )
+    # The application's volunteer, repeated so that the database can hold each volunteer to one
+    # confirmed or departed placement at a time.
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placements"
+    )
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="placements")
+    status = models.CharField(
+        _("statut"),
+        max_length=12,
+        choices=PlacementStatus.choices,
+        default=PlacementStatus.PLANNED,
+    )
+    decline_reason = models.TextField(_("motif du refus"), blank=True)
+    interruption_reason = models.TextField(_("motif de l'interruption"), blank=True)
+    proposed_at = models.DateTimeField(_("proposée le"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("décision du partenaire le"), null=True, blank=True)
+    actual_departure = models.DateField(_("départ effectif"), null=True, blank=True)
+    arrival_date = models.DateField(_("arrivée"), null=True, blank=True)
+    return_date = models.DateField(_("retour"), null=True, blank=True)
+    midterm_report = models.TextField(_("rapport à mi-parcours"), blank=True)
+    midterm_report_file = models.FileField(
+        _("fichier du rapport à mi-parcours"), upload_to="placements/", blank=True
+    )
+    final_report = models.TextField(_("rapport de fin de mission"), blank=True)
+    final_report_file = models.FileField(
+        _("fichier du rapport de fin de mission"), upload_to="placements/", blank=True
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("affectation")
+        verbose_name_plural = _("affectations")
+        ordering = ["contingent", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer"],
+                condition=Q(status__in=sorted(PLACEMENT_BUSY)),
+                name="one_busy_placement_per_volunteer",
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=Q(status__in=sorted(PLACEMENT_HOLDS_SEAT)),
+                name="one_active_placement_per_application",
+            ),
+            models.CheckConstraint(
+                condition=Q(return_date__isnull=True)
+                | Q(actual_departure__isnull=True)
+                | Q(return_date__gte=F("actual_departure")),
+                name="placement_returns_after_departure",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.volunteer} → {self.mission}"
+
+
+class IncomingVolunteer(models.Model):
+    """A foreign volunteer coming to Togo, declared by a partner."""
+
+    partner = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        related_name="incoming_volunteers",
+        verbose_name=_("partenaire déclarant"),
+    )
+    first_name = models.CharField(_("prénoms"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    nationality = CountryField(_("nationalité"))
+    birth_date = models.DateField(_("date de naissance"))
+    passport_number = models.CharField(_("numéro de passeport"), max_length=32)
+    sending_organisation = models.CharField(_("organisation d'envoi"), max_length=200)
+    host_structure = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_volunteers",
+        verbose_name=_("structure d'accueil au Togo"),
+    )
+    host_structure_name = models.CharField(
+        _("structure d'accueil (si absente de la liste)"), max_length=200, blank=True
+    )
+    region = models.CharField(_("région"), max_length=16, choices=Region.choices)
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, verbose_name=_("thème"))
+    arrival_date = models.DateField(_("arrivée"))
+    departure_date = models.DateField(_("départ"))
+    emergency_contact_name = models.CharField(_("contact d'urgence"), max_length=150)
+    emergency_contact_phone = models.CharField(_("téléphone du contact d'urgence"), max_length=20)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=IncomingStatus.choices,
+        default=IncomingStatus.DECLARED,
+    )
+    declared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("volontaire accueilli·e")
+        verbose_name_plural = _("volontaires accueilli·e·s")
+        ordering = ["-arrival_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(departure_date__gte=F("arrival_date")),
+                name="incoming_leaves_after_arrival",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"

@@ -54,3 +54,60 @@ def programme_manager(make_user):
     user = make_user("manager@anvt.tg", name="Afi Mensah")
     user.groups.add(Group.objects.get(name=PROGRAMME_MANAGERS_GROUP))
     return user
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(request, settings):
+    """Tasks run in-process unless the test asks for the real worker."""
+    from anvt.celery import app
+
+    if "celery_worker_thread" in request.fixturenames:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def celery_worker_thread(django_db_blocker):
+    """A real Celery worker of the project's app, consuming from the configured broker (Redis)."""
+    from celery.contrib.testing.worker import start_worker
+    from django.conf import settings
+    from kombu import Connection
+
+    from anvt.celery import app
+
+    url = settings.CELERY_BROKER_URL
+    if not url:
+        require_service("Celery broker", "CELERY_BROKER_URL is not set")
+    try:
+        with Connection(url, connect_timeout=3) as connection:
+            connection.ensure_connection(max_retries=1, timeout=3)
+    except Exception as exc:
+        require_service("Celery broker", f"{url} does not answer ({exc})")
+    app.conf.task_always_eager = False
+    with start_worker(
+        app,
+        pool="solo",
+        concurrency=1,
+        perform_ping_check=False,
+        loglevel="WARNING",
+        shutdown_timeout=30,
+    ):
+        yield app
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
+    """Poll until predicate() is truthy (for work done by the worker); fail after timeout."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"condition not met within {timeout} s")
+        time.sleep(interval)

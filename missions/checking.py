@@ -1,0 +1,251 @@
+"""Eligibility checks against the database: facts read in bulk, reports written in bulk.
+
+One code path serves the single check after a submission, the re-check of a whole call and the
+nightly run, so that each costs a constant number of queries per chunk of applications.
+"""
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import StatusChange
+from missions import eligibility
+from missions.enums import (
+    APPLICATION_CHECKED,
+    APPLICATION_OPEN,
+    PLACEMENT_BUSY,
+    ApplicationStatus,
+    BatchStatus,
+)
+from missions.models import (
+    Application,
+    ApplicationChoice,
+    Call,
+    EligibilityBatch,
+    EligibilityReport,
+    Placement,
+)
+from notifications.services import Message, queue
+from volunteers.enums import IDENTITY_DOCUMENTS, VerificationStatus
+from volunteers.models import Document, Experience
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 500
+
+
+def with_facts(queryset):
+    """Applications with everything `facts_for` reads, in a constant number of queries."""
+    return queryset.select_related(
+        "call", "volunteer", "volunteer__volunteer_profile", "eligibility_report"
+    ).prefetch_related(
+        Prefetch(
+            "volunteer__experiences",
+            queryset=Experience.objects.exclude(
+                verification_status=VerificationStatus.REJECTED
+            ).only("volunteer_id", "start_date", "end_date", "verification_status"),
+            to_attr="counted_experiences",
+        ),
+        Prefetch(
+            "volunteer__documents",
+            queryset=Document.objects.exclude(verification_status=VerificationStatus.REJECTED).only(
+                "volunteer_id", "kind", "expiry_date"
+            ),
+            to_attr="valid_documents",
+        ),
+        Prefetch(
+            "choices",
+            queryset=ApplicationChoice.objects.select_related("mission").only(
+                "application_id", "rank", "mission__start_date", "mission__end_date"
+            ),
+            to_attr="ranked_choices",
+        ),
+        Prefetch(
+            "volunteer__placements",
+            queryset=Placement.objects.filter(status__in=PLACEMENT_BUSY).select_related("mission"),
+            to_attr="busy_placements",
+        ),
+    )
+
+
+def facts_for(application: Application) -> eligibility.Facts:
+    """The facts of an application loaded through `with_facts`."""
+    volunteer = application.volunteer
+    profile = getattr(volunteer, "volunteer_profile", None)
+    experiences = volunteer.counted_experiences
+    documents = volunteer.valid_documents
+    return eligibility.Facts(
+        birth_date=profile.birth_date if profile else None,
+        nationality_status=(profile.nationality_status or None) if profile else None,
+        experiences=[(e.start_date, e.end_date) for e in experiences],
+        identity_documents=[
+            (d.kind, d.expiry_date) for d in documents if d.kind in IDENTITY_DOCUMENTS
+        ],
+        document_kinds=frozenset(d.kind for d in documents),
+        busy_periods=[
+            (
+                p.actual_departure or p.mission.start_date,
+                p.return_date or p.mission.end_date,
+            )
+            for p in volunteer.busy_placements
+            if p.application_id != application.pk
+        ],
+        mission_periods=[
+            (c.mission.start_date, c.mission.end_date) for c in application.ranked_choices
+        ],
+        unverified_experiences=sum(
+            e.verification_status == VerificationStatus.DECLARED for e in experiences
+        ),
+    )
+
+
+@dataclass
+class Outcome:
+    checked: int = 0
+    reports_changed: int = 0
+    statuses_changed: int = 0
+
+
+def check_applications(application_ids: Iterable[int], *, job: str) -> Outcome:
+    """Evaluate these applications and store what changed, in one transaction.
+
+    A report is rewritten only when its facts, rules or engine changed (same fingerprint: no
+    write at all), and submitted/eligible/ineligible applications move to eligible or
+    ineligible accordingly, with their audit rows and notifications.
+    """
+    outcome = Outcome()
+    now = timezone.now()
+    with transaction.atomic():
+        applications = list(
+            with_facts(
+                Application.objects.filter(pk__in=list(application_ids))
+                .filter(status__in=APPLICATION_OPEN)
+                .select_for_update(of=("self",))
+            )
+        )
+        new_reports, changed_reports, moves = [], [], []
+        for application in applications:
+            outcome.checked += 1
+            facts, rules = facts_for(application), application.call.rules()
+            digest = eligibility.fingerprint(facts, rules)
+            existing = getattr(application, "eligibility_report", None)
+            report = None
+            if existing is None or existing.fingerprint != digest:
+                report = eligibility.evaluate(facts, rules)
+                fields = {
+                    "eligible": report.eligible,
+                    "data": report.as_dict(),
+                    "engine_version": eligibility.ENGINE_VERSION,
+                    "fingerprint": digest,
+                    "reference_date": rules.reference_date,
+                    "ran_at": now,
+                }
+                if existing is None:
+                    new_reports.append(EligibilityReport(application=application, **fields))
+                else:
+                    for name, value in fields.items():
+                        setattr(existing, name, value)
+                    changed_reports.append(existing)
+            eligible = report.eligible if report else existing.eligible
+            if application.status in APPLICATION_CHECKED:
+                target = ApplicationStatus.ELIGIBLE if eligible else ApplicationStatus.INELIGIBLE
+                if application.status != target:
+                    moves.append((application, target, report or existing.report))
+
+        EligibilityReport.objects.bulk_create(new_reports)
+        if changed_reports:
+            EligibilityReport.objects.bulk_update(
+                changed_reports,
+                ["eligible", "data", "engine_version", "fingerprint", "reference_date", "ran_at"],
+            )
+        outcome.reports_changed = len(new_reports) + len(changed_reports)
+        _apply_moves(moves, job=job, now=now)
+        outcome.statuses_changed = len(moves)
+    return outcome
+
+
+def _apply_moves(moves, *, job: str, now) -> None:
+    """Status changes decided by the engine, in bulk (the moves are all SYSTEM moves of the
+    application transition table: submitted/eligible/ineligible to eligible/ineligible)."""
+    if not moves:
+        return
+    for target in (ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE):
+        ids = [application.pk for application, to, _report in moves if to == target]
+        if ids:
+            Application.objects.filter(pk__in=ids).update(status=target, updated_at=now)
+    content_type = ContentType.objects.get_for_model(Application)
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            content_type=content_type,
+            object_id=application.pk,
+            from_status=application.status,
+            to_status=target,
+            job=job,
+            created_at=now,
+        )
+        for application, target, _report in moves
+    )
+    messages = []
+    for application, target, report in moves:
+        application.status = target
+        messages.append(
+            Message(
+                user=application.volunteer,
+                event="eligibility_result",
+                context={
+                    "application": application,
+                    "eligible": report.eligible,
+                    "problems": [
+                        result.message for result in report.criteria.values() if not result.passed
+                    ],
+                },
+                link=reverse("volunteers:application", args=[application.pk]),
+            )
+        )
+    queue(messages)
+
+
+def start_batch(call: Call, *, requested_by=None) -> EligibilityBatch:
+    """Record a whole-call re-check; the job runs it after the commit."""
+    from missions.tasks import recheck_call
+
+    batch = EligibilityBatch.objects.create(
+        call=call,
+        requested_by=requested_by,
+        total=Application.objects.filter(call=call, status__in=APPLICATION_OPEN).count(),
+    )
+    recheck_call.delay_on_commit(batch_id=batch.pk)
+    return batch
+
+
+def run_batch(batch: EligibilityBatch, *, chunk_size: int = CHUNK_SIZE) -> Outcome:
+    """Re-check every open application of the batch's call, chunk by chunk, saving progress."""
+    total = Outcome()
+    ids = list(
+        Application.objects.filter(call_id=batch.call_id, status__in=APPLICATION_OPEN)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    EligibilityBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, started_at=timezone.now(), total=len(ids), done=0, changed=0
+    )
+    for start in range(0, len(ids), chunk_size):
+        chunk = ids[start : start + chunk_size]
+        outcome = check_applications(chunk, job="call_recheck")
+        total.checked += outcome.checked
+        total.reports_changed += outcome.reports_changed
+        total.statuses_changed += outcome.statuses_changed
+        EligibilityBatch.objects.filter(pk=batch.pk).update(
+            done=start + len(chunk), changed=total.reports_changed
+        )
+    EligibilityBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.DONE, finished_at=timezone.now()
+    )
+    batch.refresh_from_db()
+    return total

@@ -1,0 +1,56 @@
+"""Permission predicates, used by services, views and templates alike."""
+
+from accounts.roles import Role, partner_membership_of, roles_of
+from missions.enums import Actor
+
+
+def is_programme_manager(user) -> bool:
+    return Role.PROGRAMME_MANAGER in roles_of(user)
+
+
+def is_reviewer(user) -> bool:
+    return Role.REVIEWER in roles_of(user)
+
+
+def can_review(user, application) -> bool:
+    """Managers review every call; reviewers the calls they are assigned to."""
+    if is_programme_manager(user):
+        return True
+    return is_reviewer(user) and application.call.reviewers.filter(pk=user.pk).exists()
+
+
+def is_coordinator_of(user, organisation_id: int | None) -> bool:
+    membership = partner_membership_of(user)
+    return (
+        membership is not None
+        and membership.is_coordinator
+        and membership.organisation_id == organisation_id
+    )
+
+
+def partner_of(obj) -> int | None:
+    """The partner organisation that answers for an object of the programme."""
+    from missions.models import Contingent, IncomingVolunteer, Mission, Placement
+
+    if isinstance(obj, Placement):
+        return obj.contingent.partner_id
+    if isinstance(obj, Contingent | Mission | IncomingVolunteer):
+        return obj.partner_id
+    return None
+
+
+def may_act(actor_kind: str, user, obj) -> bool:
+    """Whether `user` (None for a background job) is the kind of actor a transition needs."""
+    if actor_kind == Actor.SYSTEM:
+        return user is None
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if actor_kind == Actor.OWNER:
+        return getattr(obj, "volunteer_id", None) == user.pk
+    if actor_kind == Actor.STAFF:
+        return can_review(user, obj)
+    if actor_kind == Actor.MANAGER:
+        return is_programme_manager(user)
+    if actor_kind == Actor.COORDINATOR:
+        return is_coordinator_of(user, partner_of(obj))
+    return False

@@ -1,0 +1,480 @@
+"""Writes of the programme: applications, eligibility, contingents, placements, missions and
+incoming volunteers. One function per transition; each runs in one transaction, writes the audit
+row through `workflow.transition`, and queues its notifications and jobs for after the commit.
+"""
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import PROGRAMME_MANAGERS_GROUP
+from missions import rules
+from missions.enums import (
+    APPLICATION_DECIDED,
+    APPLICATION_EDITABLE,
+    APPLICATION_OPEN,
+    ApplicationStatus,
+    ContingentStatus,
+    IncomingStatus,
+    MissionStatus,
+    PlacementStatus,
+)
+from missions.models import (
+    Application,
+    ApplicationChoice,
+    Call,
+    Contingent,
+    IncomingVolunteer,
+    Mission,
+    Placement,
+)
+from missions.workflow import WorkflowError, transition
+from notifications.services import Message, notify, queue
+from partners.enums import MembershipRole
+
+A = ApplicationStatus
+P = PlacementStatus
+C = ContingentStatus
+
+
+def _programme_managers():
+    return get_user_model().objects.filter(groups__name=PROGRAMME_MANAGERS_GROUP, is_active=True)
+
+
+def _coordinators(partner_id: int):
+    return get_user_model().objects.filter(
+        partner_membership__organisation_id=partner_id,
+        partner_membership__role=MembershipRole.COORDINATOR,
+        is_active=True,
+    )
+
+
+def _application_link(application: Application) -> str:
+    return reverse("volunteers:application", args=[application.pk])
+
+
+def _notify_application_status(application: Application, *, reason: str = "") -> None:
+    notify(
+        application.volunteer,
+        "application_status",
+        {
+            "application": application,
+            "status_label": application.get_status_display(),
+            "reason": reason,
+        },
+        link=_application_link(application),
+    )
+
+
+# Applications ------------------------------------------------------------------------------------
+
+
+def start_application(*, volunteer, call: Call) -> Application:
+    """The volunteer's draft for a call (created once; the same draft is returned after)."""
+    if not call.is_open():
+        raise WorkflowError(_("Cet appel à candidatures est clos."))
+    application, _created = Application.objects.get_or_create(volunteer=volunteer, call=call)
+    return application
+
+
+def _ensure_editable(application: Application, actor) -> None:
+    if application.volunteer_id != getattr(actor, "pk", None):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+    if application.status not in APPLICATION_EDITABLE:
+        raise WorkflowError(_("Cette candidature ne peut plus être modifiée."))
+    if not application.call.is_open():
+        raise WorkflowError(
+            _("L'appel à candidatures est clos : la candidature ne peut plus être modifiée.")
+        )
+
+
+def choose_missions(application: Application, *, actor, missions: Sequence[Mission]) -> None:
+    """Replace the application's choices by `missions`, in order of preference."""
+    _ensure_editable(application, actor)
+    if len(missions) > application.call.max_choices:
+        raise WorkflowError(
+            _("Vous pouvez choisir au plus %(n)s missions.") % {"n": application.call.max_choices}
+        )
+    if len({mission.pk for mission in missions}) != len(missions):
+        raise WorkflowError(_("Chaque mission ne peut être choisie qu'une fois."))
+    offered = set(
+        application.call.missions.filter(status=MissionStatus.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
+    if any(mission.pk not in offered for mission in missions):
+        raise WorkflowError(_("Cette mission n'est pas proposée par cet appel."))
+    with transaction.atomic():
+        application.choices.all().delete()
+        ApplicationChoice.objects.bulk_create(
+            ApplicationChoice(application=application, mission=mission, rank=rank)
+            for rank, mission in enumerate(missions, start=1)
+        )
+
+
+def save_motivation(application: Application, *, actor, motivation: str) -> None:
+    _ensure_editable(application, actor)
+    application.motivation = motivation.strip()
+    application.save(update_fields=["motivation", "updated_at"])
+
+
+def submit_application(application: Application, *, actor) -> None:
+    """Send the application; its eligibility is checked by a job once the transaction commits."""
+    from missions.tasks import check_application_eligibility
+
+    _ensure_editable(application, actor)
+    if not application.choices.exists():
+        raise WorkflowError(_("Choisissez au moins une mission avant d'envoyer votre candidature."))
+    if not application.motivation.strip():
+        raise WorkflowError(_("Écrivez votre motivation avant d'envoyer votre candidature."))
+    with transaction.atomic():
+        application.submitted_at = timezone.now()
+        transition(application, A.SUBMITTED, actor=actor, update_fields=["submitted_at"])
+        notify(
+            application.volunteer,
+            "application_submitted",
+            {"application": application},
+            link=_application_link(application),
+        )
+        check_application_eligibility.delay_on_commit(application_id=application.pk)
+
+
+def _staff_move(application: Application, to_status: str, *, actor, reason: str = "") -> None:
+    with transaction.atomic():
+        fields = []
+        if to_status in APPLICATION_DECIDED and application.decided_at is None:
+            application.decided_at = timezone.now()
+            fields.append("decided_at")
+        if transition(application, to_status, actor=actor, reason=reason, update_fields=fields):
+            _notify_application_status(application, reason=reason)
+
+
+def start_review(application: Application, *, actor) -> None:
+    with transaction.atomic():
+        transition(application, A.UNDER_REVIEW, actor=actor)
+
+
+def shortlist(application: Application, *, actor) -> None:
+    _staff_move(application, A.SHORTLISTED, actor=actor)
+
+
+def waitlist(application: Application, *, actor) -> None:
+    _staff_move(application, A.WAITLISTED, actor=actor)
+
+
+def reject(application: Application, *, actor, reason: str) -> None:
+    if not reason.strip():
+        raise WorkflowError(_("Indiquez le motif du refus."))
+    _staff_move(application, A.REJECTED, actor=actor, reason=reason.strip())
+
+
+def return_for_correction(application: Application, *, actor, reason: str) -> None:
+    if not reason.strip():
+        raise WorkflowError(_("Indiquez ce que le ou la volontaire doit corriger."))
+    _staff_move(application, A.RETURNED_FOR_CORRECTION, actor=actor, reason=reason.strip())
+
+
+def withdraw(application: Application, *, actor, reason: str = "") -> None:
+    """The volunteer withdraws, at any time before departure; a held seat is freed."""
+    with transaction.atomic():
+        if not transition(application, A.WITHDRAWN, actor=actor, reason=reason):
+            return
+        for placement in application.placements.filter(
+            status__in=[P.PLANNED, P.PROPOSED, P.CONFIRMED]
+        ).select_related("contingent"):
+            transition(placement, P.CANCELLED, actor=None, job="application_withdrawn")
+            _free_seat(placement.contingent)
+
+
+# Eligibility -------------------------------------------------------------------------------------
+
+
+def volunteer_data_changed(volunteer) -> None:
+    """Re-check, after the commit, every open application whose facts may have changed."""
+    from missions.tasks import check_application_eligibility
+
+    now = timezone.now()
+    ids = Application.objects.filter(
+        volunteer=volunteer,
+        status__in=APPLICATION_OPEN,
+        call__opens_at__lte=now,
+        call__closes_at__gt=now,
+    ).values_list("pk", flat=True)
+    for application_id in ids:
+        check_application_eligibility.delay_on_commit(application_id=application_id)
+
+
+# Contingents and placements ----------------------------------------------------------------------
+
+
+def create_contingent(
+    *, actor, call: Call, partner, name: str, capacity: int, planned_departure: date | None = None
+) -> Contingent:
+    if not rules.is_programme_manager(actor):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+    if capacity < 1:
+        raise WorkflowError(_("Un contingent compte au moins une place."))
+    return Contingent.objects.create(
+        call=call,
+        partner=partner,
+        name=name,
+        capacity=capacity,
+        planned_departure=planned_departure,
+    )
+
+
+def _take_seat(contingent: Contingent) -> None:
+    """One more seat, or WorkflowError: the database refuses more seats than the capacity."""
+    try:
+        with transaction.atomic():
+            Contingent.objects.filter(pk=contingent.pk).update(seats_taken=F("seats_taken") + 1)
+    except IntegrityError as exc:
+        raise WorkflowError(
+            _("Le contingent « %(name)s » est complet.") % {"name": contingent.name}
+        ) from exc
+    contingent.refresh_from_db(fields=["seats_taken"])
+
+
+def _free_seat(contingent: Contingent) -> None:
+    Contingent.objects.filter(pk=contingent.pk).update(seats_taken=F("seats_taken") - 1)
+    contingent.refresh_from_db(fields=["seats_taken"])
+
+
+def add_to_contingent(
+    contingent: Contingent, *, actor, application: Application, mission: Mission
+) -> Placement:
+    """Select a shortlisted (or waitlisted) application for one of its chosen missions."""
+    if not rules.is_programme_manager(actor):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+    if application.call_id != contingent.call_id:
+        raise WorkflowError(_("Cette candidature ne relève pas de l'appel de ce contingent."))
+    if contingent.status not in (C.FORMING, C.SENT_TO_PARTNER, C.CONFIRMED):
+        raise WorkflowError(_("Ce contingent n'accepte plus de volontaires."))
+    if not application.choices.filter(mission=mission).exists():
+        raise WorkflowError(_("Le ou la volontaire n'a pas choisi cette mission."))
+    if application.status not in (A.SHORTLISTED, A.WAITLISTED):
+        raise WorkflowError(
+            _("Seule une candidature présélectionnée ou sur liste d'attente peut être ajoutée.")
+        )
+    with transaction.atomic():
+        _take_seat(contingent)
+        transition(application, A.SELECTED, actor=actor)
+        application.decided_at = application.decided_at or timezone.now()
+        application.save(update_fields=["decided_at"])
+        placement = Placement.objects.create(
+            contingent=contingent,
+            application=application,
+            volunteer_id=application.volunteer_id,
+            mission=mission,
+        )
+        if contingent.status != C.FORMING:
+            # The contingent is already with the partner: offer the freed seat at once.
+            if contingent.status == C.CONFIRMED:
+                transition(contingent, C.SENT_TO_PARTNER, actor=actor)
+            _propose(contingent, [placement], actor=actor)
+        _notify_application_status(application)
+    return placement
+
+
+def remove_from_contingent(placement: Placement, *, actor) -> None:
+    """Take a planned placement out of a forming contingent; its application is shortlisted."""
+    if placement.status != P.PLANNED:
+        raise WorkflowError(_("Seule une affectation pas encore proposée peut être retirée."))
+    with transaction.atomic():
+        transition(placement, P.CANCELLED, actor=None, job="removed_by_manager")
+        _free_seat(placement.contingent)
+        transition(placement.application, A.SHORTLISTED, actor=actor)
+
+
+def _propose(contingent: Contingent, placements: list[Placement], *, actor) -> None:
+    now = timezone.now()
+    for placement in placements:
+        placement.proposed_at = now
+        transition(placement, P.PROPOSED, actor=actor, update_fields=["proposed_at"])
+    queue(
+        Message(
+            user=coordinator,
+            event="placement_proposed",
+            context={"contingent": contingent, "count": len(placements)},
+        )
+        for coordinator in _coordinators(contingent.partner_id)
+    )
+
+
+def send_contingent(contingent: Contingent, *, actor) -> None:
+    """Send the contingent to its partner: its placements are proposed, coordinators told."""
+    placements = list(contingent.placements.filter(status=P.PLANNED))
+    if not placements:
+        raise WorkflowError(_("Ajoutez au moins un·e volontaire avant d'envoyer le contingent."))
+    with transaction.atomic():
+        transition(contingent, C.SENT_TO_PARTNER, actor=actor)
+        _propose(contingent, placements, actor=actor)
+
+
+def _settle_contingent(contingent: Contingent) -> None:
+    """Move the contingent on when its placements have all moved on."""
+    statuses = set(contingent.placements.values_list("status", flat=True))
+    live = statuses - {P.DECLINED, P.CANCELLED}
+    if (
+        contingent.status == C.SENT_TO_PARTNER
+        and live
+        and P.PROPOSED not in live
+        and P.PLANNED not in live
+    ):
+        transition(contingent, C.CONFIRMED, actor=None, job="placements_decided")
+    elif (
+        contingent.status == C.CONFIRMED
+        and live
+        and live <= {P.DEPARTED, P.COMPLETED, P.INTERRUPTED}
+    ):
+        transition(contingent, C.DEPARTED, actor=None, job="placements_departed")
+    if contingent.status == C.DEPARTED and live and live <= {P.COMPLETED, P.INTERRUPTED}:
+        transition(contingent, C.COMPLETED, actor=None, job="placements_ended")
+
+
+def _notify_placement_decision(placement: Placement, *, reason: str = "") -> None:
+    context = {
+        "placement": placement,
+        "status_label": placement.get_status_display(),
+        "volunteer_name": str(placement.volunteer),
+        "reason": reason,
+    }
+    queue(
+        Message(user=manager, event="placement_decided", context=context)
+        for manager in _programme_managers()
+    )
+
+
+def confirm_placement(placement: Placement, *, actor) -> None:
+    with transaction.atomic():
+        placement.decided_at = timezone.now()
+        try:
+            changed = transition(placement, P.CONFIRMED, actor=actor, update_fields=["decided_at"])
+        except IntegrityError as exc:
+            raise WorkflowError(
+                _("Ce ou cette volontaire a déjà une mission confirmée sur la même période.")
+            ) from exc
+        if not changed:
+            return
+        transition(placement.application, A.PLACED, actor=None, job="placement_confirmed")
+        _notify_application_status(placement.application)
+        _notify_placement_decision(placement)
+        _settle_contingent(placement.contingent)
+
+
+def decline_placement(placement: Placement, *, actor, reason: str) -> None:
+    """The partner declines; the seat returns to the contingent and the managers are told."""
+    if not reason.strip():
+        raise WorkflowError(_("Indiquez le motif du refus."))
+    with transaction.atomic():
+        placement.decided_at = timezone.now()
+        placement.decline_reason = reason.strip()
+        changed = transition(
+            placement,
+            P.DECLINED,
+            actor=actor,
+            reason=reason.strip(),
+            update_fields=["decided_at", "decline_reason"],
+        )
+        if not changed:
+            return
+        _free_seat(placement.contingent)
+        transition(placement.application, A.SHORTLISTED, actor=None, job="placement_declined")
+        _notify_placement_decision(placement, reason=reason.strip())
+        _settle_contingent(placement.contingent)
+
+
+def record_departure(placement: Placement, *, actor, on: date) -> None:
+    with transaction.atomic():
+        placement.actual_departure = on
+        if transition(placement, P.DEPARTED, actor=actor, update_fields=["actual_departure"]):
+            transition(placement.application, A.ON_MISSION, actor=None, job="placement_departed")
+            _notify_application_status(placement.application)
+            _settle_contingent(placement.contingent)
+
+
+def record_return(placement: Placement, *, actor, on: date) -> None:
+    if placement.actual_departure and on < placement.actual_departure:
+        raise WorkflowError(_("La date de retour précède la date de départ."))
+    with transaction.atomic():
+        placement.return_date = on
+        if transition(placement, P.COMPLETED, actor=actor, update_fields=["return_date"]):
+            transition(placement.application, A.COMPLETED, actor=None, job="placement_completed")
+            _notify_application_status(placement.application)
+            _settle_contingent(placement.contingent)
+
+
+def interrupt_placement(placement: Placement, *, actor, on: date, reason: str) -> None:
+    if not reason.strip():
+        raise WorkflowError(_("Indiquez le motif de l'interruption."))
+    if placement.actual_departure and on < placement.actual_departure:
+        raise WorkflowError(_("La date de retour précède la date de départ."))
+    with transaction.atomic():
+        placement.return_date = on
+        placement.interruption_reason = reason.strip()
+        if transition(
+            placement,
+            P.INTERRUPTED,
+            actor=actor,
+            reason=reason.strip(),
+            update_fields=["return_date", "interruption_reason"],
+        ):
+            transition(
+                placement.application, A.INTERRUPTED, actor=None, job="placement_interrupted"
+            )
+            _notify_application_status(placement.application, reason=reason.strip())
+            _settle_contingent(placement.contingent)
+
+
+# Missions and incoming volunteers ----------------------------------------------------------------
+
+
+def propose_mission(mission: Mission, *, actor) -> None:
+    with transaction.atomic():
+        transition(mission, MissionStatus.PROPOSED, actor=actor)
+
+
+def publish_mission(mission: Mission, *, actor) -> None:
+    with transaction.atomic():
+        mission.review_comment = ""
+        transition(mission, MissionStatus.PUBLISHED, actor=actor, update_fields=["review_comment"])
+
+
+def return_mission(mission: Mission, *, actor, comment: str) -> None:
+    if not comment.strip():
+        raise WorkflowError(_("Expliquez au partenaire ce qu'il faut revoir."))
+    with transaction.atomic():
+        mission.review_comment = comment.strip()
+        transition(
+            mission,
+            MissionStatus.DRAFT,
+            actor=actor,
+            reason=comment.strip(),
+            update_fields=["review_comment"],
+        )
+
+
+def close_mission(mission: Mission, *, actor) -> None:
+    with transaction.atomic():
+        transition(mission, MissionStatus.CLOSED, actor=actor)
+
+
+def validate_incoming(incoming: IncomingVolunteer, *, actor) -> None:
+    with transaction.atomic():
+        transition(incoming, IncomingStatus.VALIDATED, actor=actor)
+
+
+def record_incoming_arrival(incoming: IncomingVolunteer, *, actor) -> None:
+    with transaction.atomic():
+        transition(incoming, IncomingStatus.ARRIVED, actor=actor)
+
+
+def complete_incoming(incoming: IncomingVolunteer, *, actor) -> None:
+    with transaction.atomic():
+        transition(incoming, IncomingStatus.COMPLETED, actor=actor)

@@ -1,0 +1,98 @@
+"""The one way a status changes: checked, audited, atomic.
+
+Services in `missions.services` call `transition` for each move and add the move's own side
+effects (dates, seats, notifications) in the same transaction.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.models import StatusChange
+from missions import rules
+from missions.enums import (
+    APPLICATION_TRANSITIONS,
+    CONTINGENT_TRANSITIONS,
+    INCOMING_TRANSITIONS,
+    MISSION_TRANSITIONS,
+    PLACEMENT_TRANSITIONS,
+)
+
+
+class WorkflowError(Exception):
+    """A move the rules forbid. The message is translated and may be shown to the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _tables():
+    from missions.models import Application, Contingent, IncomingVolunteer, Mission, Placement
+
+    return {
+        Application: APPLICATION_TRANSITIONS,
+        Placement: PLACEMENT_TRANSITIONS,
+        Contingent: CONTINGENT_TRANSITIONS,
+        Mission: MISSION_TRANSITIONS,
+        IncomingVolunteer: INCOMING_TRANSITIONS,
+    }
+
+
+def allowed_actors(model, from_status: str, to_status: str) -> frozenset[str]:
+    allowed = _tables()[model].get((from_status, to_status))
+    if allowed is None:
+        return frozenset()
+    return frozenset({allowed} if isinstance(allowed, str) else allowed)
+
+
+def can_transition(obj, to_status: str, *, actor) -> bool:
+    kinds = allowed_actors(type(obj), obj.status, to_status)
+    return any(rules.may_act(kind, actor, obj) for kind in kinds)
+
+
+def transition(
+    obj,
+    to_status: str,
+    *,
+    actor,
+    job: str = "",
+    reason: str = "",
+    update_fields: Iterable[str] = (),
+) -> bool:
+    """Move `obj` to `to_status`, or raise WorkflowError and change nothing.
+
+    `actor` is the user who acts, or None for a background job named by `job`. Other fields the
+    caller has set on `obj` are saved with the status when listed in `update_fields`.
+    Returns False, writing nothing, when the object already has that status.
+    """
+    if actor is None and not job:
+        raise ValueError("A transition without an actor must name its job.")
+    model = type(obj)
+    with transaction.atomic():
+        current = model.objects.select_for_update().values_list("status", flat=True).get(pk=obj.pk)
+        if current == to_status:
+            obj.status = current
+            return False
+        kinds = allowed_actors(model, current, to_status)
+        labels = dict(model._meta.get_field("status").choices)
+        if not kinds:
+            raise WorkflowError(
+                _("Impossible de passer du statut « %(from)s » au statut « %(to)s ».")
+                % {"from": labels.get(current, current), "to": labels.get(to_status, to_status)}
+            )
+        obj.status = current
+        if not any(rules.may_act(kind, actor, obj) for kind in kinds):
+            raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+        obj.status = to_status
+        obj.save(update_fields=["status", *update_fields])
+        StatusChange.objects.create(
+            subject=obj,
+            from_status=current,
+            to_status=to_status,
+            actor=actor,
+            job=job,
+            reason=reason,
+        )
+    return True

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    IN_APP = "in_app", _("Sur le portail")
+    SMS = "sms", _("SMS")
+
+
+class State(models.TextChoices):
+    PENDING = "pending", _("En attente")
+    SENDING = "sending", _("En cours d'envoi")
+    SENT = "sent", _("Envoyée")
+    FAILED = "failed", _("Échec")
+
+
+class NotificationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user, channel=Channel.IN_APP)
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """One message to one user on one channel. This table is the outbox: rows are written in
+    the transaction of the event, and sent after it commits."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(_("événement"), max_length=64)
+    channel = models.CharField(_("canal"), max_length=8, choices=Channel.choices)
+    language = models.CharField(_("langue"), max_length=8)
+    subject = models.CharField(_("objet"), max_length=200)
+    body = models.TextField(_("message"))
+    body_html = models.TextField(_("message HTML"), blank=True)
+    link = models.CharField(_("lien"), max_length=300, blank=True)
+    state = models.CharField(
+        _("état"), max_length=8, choices=State.choices, default=State.PENDING, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    # Reminders and other once-only messages name what they are about, so that a second run of
+    # the same job finds the row and adds nothing.
+    dedupe_key = models.CharField(_("clé d'unicité"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
+    read_at = models.DateTimeField(_("lue le"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "channel", "read_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "channel", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="notification_once_per_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.user}: {self.subject}"

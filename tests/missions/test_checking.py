@@ -1,0 +1,97 @@
+"""Re-checking a whole call in bulk: progress, idempotency and a constant number of queries."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group
+
+from missions import checking
+from missions.enums import ApplicationStatus, BatchStatus
+from missions.models import Application, EligibilityBatch
+from tests.factories import ApplicationFactory, CallFactory, UserFactory, complete_volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+def _submitted_call(size: int):
+    call = CallFactory()
+    for index in range(size):
+        volunteer = complete_volunteer(
+            birth_date=date(1999, 1, 1) if index % 2 else date(2003, 1, 1)
+        )
+        ApplicationFactory(call=call, volunteer=volunteer, status=ApplicationStatus.SUBMITTED)
+    return call
+
+
+def test_batch_recheck_moves_every_application_and_reports_progress(
+    django_capture_on_commit_callbacks,
+):
+    call = _submitted_call(6)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = checking.start_batch(call)
+    batch.refresh_from_db()
+
+    assert (batch.status, batch.total, batch.done, batch.changed) == (BatchStatus.DONE, 6, 6, 6)
+    counts = sorted(Application.objects.filter(call=call).values_list("status", flat=True))
+    assert counts == ["eligible"] * 3 + ["ineligible"] * 3
+
+
+def test_batch_recheck_twice_changes_nothing_the_second_time(django_capture_on_commit_callbacks):
+    call = _submitted_call(4)
+    with django_capture_on_commit_callbacks(execute=True):
+        checking.start_batch(call)
+        second = checking.start_batch(call)
+    second.refresh_from_db()
+    assert (second.done, second.changed) == (4, 0)
+
+
+def test_changing_a_calls_rules_and_rechecking_updates_reports(django_capture_on_commit_callbacks):
+    call = _submitted_call(4)
+    with django_capture_on_commit_callbacks(execute=True):
+        checking.start_batch(call)
+    call.max_age = 30
+    call.save(update_fields=["max_age"])
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = checking.start_batch(call)
+    batch.refresh_from_db()
+    assert batch.changed == 4
+    assert set(Application.objects.filter(call=call).values_list("status", flat=True)) == {
+        "eligible"
+    }
+
+
+@pytest.mark.parametrize("size", [3, 30])
+def test_a_chunk_costs_the_same_number_of_queries_whatever_its_size(
+    size, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    call = _submitted_call(size)
+    ids = list(Application.objects.filter(call=call).values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=False), django_assert_max_num_queries(16):
+        outcome = checking.check_applications(ids, job="test")
+    assert outcome.statuses_changed == size
+
+
+def test_nightly_job_rechecks_open_calls_only(django_capture_on_commit_callbacks):
+    from missions.tasks import recheck_open_calls
+
+    open_call = _submitted_call(2)
+    closed_call = _submitted_call(2)
+    type(closed_call).objects.filter(pk=closed_call.pk).update(
+        opens_at="2020-01-01T00:00Z", closes_at="2020-02-01T00:00Z"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        recheck_open_calls()
+    assert EligibilityBatch.objects.get().call == open_call
+    assert set(Application.objects.filter(call=closed_call).values_list("status", flat=True)) == {
+        "submitted"
+    }
+
+
+def test_reviewers_only_see_applications_of_their_calls():
+    reviewer = UserFactory()
+    reviewer.groups.add(Group.objects.get(name="reviewers"))
+    mine, theirs = ApplicationFactory(status="submitted"), ApplicationFactory(status="submitted")
+    mine.call.reviewers.add(reviewer)
+    assert list(Application.objects.visible_to_staff(reviewer)) == [mine]
+    assert list(Application.objects.visible_to_staff(UserFactory())) == []
+    assert theirs not in Application.objects.visible_to_staff(reviewer)
