@@ -5,5 +5,40 @@ from volunteers import views
 app_name = "volunteers"
 
 urlpatterns = [
+    path("espace/", views.dashboard, name="dashboard"),
+    path("espace/profil/<slug:step>/", views.profile_step, name="profile_step"),
+    path("espace/experiences/", views.experiences, name="experiences"),
+    path("espace/experiences/nouvelle/", views.experience_form, name="experience_add"),
+    path("espace/experiences/<int:pk>/", views.experience_form, name="experience_edit"),
+    path(
+        "espace/experiences/<int:pk>/supprimer/", views.experience_delete, name="experience_delete"
+    ),
+    path(
+        "espace/experiences/<int:pk>/justificatif/", views.experience_proof, name="experience_proof"
+    ),
+    path("espace/documents/", views.documents, name="documents"),
+    path("espace/documents/<int:pk>/fichier/", views.document_file, name="document_file"),
+    path("espace/documents/<int:pk>/remplacer/", views.document_replace, name="document_replace"),
+    path("espace/documents/<int:pk>/supprimer/", views.document_delete, name="document_delete"),
+    path("espace/candidatures/", views.applications, name="applications"),
+    path("espace/appels/<int:call_pk>/candidater/", views.apply, name="apply"),
     path("candidatures/<int:pk>/", views.application_detail, name="application"),
+    path(
+        "candidatures/<int:pk>/missions/", views.application_missions, name="application_missions"
+    ),
+    path(
+        "candidatures/<int:pk>/motivation/",
+        views.application_motivation,
+        name="application_motivation",
+    ),
+    path("candidatures/<int:pk>/envoi/", views.application_review, name="application_review"),
+    path("candidatures/<int:pk>/retirer/", views.application_withdraw, name="application_withdraw"),
+    path("espace/notifications/", views.notifications, name="notifications"),
+    path("espace/notifications/<int:pk>/lue/", views.notification_read, name="notification_read"),
+    path(
+        "espace/notifications/tout-lu/", views.notifications_read_all, name="notifications_read_all"
+    ),
+    path("espace/mes-donnees/", views.my_data, name="my_data"),
+    path("espace/mes-donnees/export.json", views.my_data_export, name="my_data_export"),
+    path("espace/supprimer-mon-compte/", views.account_delete, name="account_delete"),
 ]

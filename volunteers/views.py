@@ -1,22 +1,435 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+"""The volunteer's space. Views are thin: access helper, form, service, redirect."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from audit.models import StatusChange
-from missions import eligibility
-from missions.enums import ApplicationStatus
-from volunteers.access import get_application_for_volunteer
+from missions import eligibility, services
+from missions.enums import APPLICATION_WITHDRAWABLE, ApplicationStatus, MissionStatus
+from missions.models import Application, ApplicationChoice
+from missions.views import get_open_or_past_call
+from missions.workflow import WorkflowError
+from notifications.models import Notification
+from volunteers import completeness
+from volunteers import services as volunteer_services
+from volunteers.access import (
+    get_application_for_volunteer,
+    get_document_for_volunteer,
+    get_experience_for_volunteer,
+    get_notification_for_user,
+    volunteer_required,
+)
+from volunteers.enums import DocumentKind
+from volunteers.forms import (
+    ConsentForm,
+    ContactForm,
+    DocumentForm,
+    EducationForm,
+    ExperienceForm,
+    IdentityForm,
+    LanguageFormSet,
+    ReplaceDocumentForm,
+)
+from volunteers.models import Document, Experience
+
+MOTIVATION_MIN = 50
+MOTIVATION_MAX = 3000
+
+# Where a volunteer fixes what an eligibility criterion found missing.
+FIX_LINKS = {
+    "age": ("volunteers:profile_step", "identity", gettext_lazy("Compléter mon identité")),
+    "nationality": ("volunteers:profile_step", "identity", gettext_lazy("Compléter mon identité")),
+    "experience": ("volunteers:experiences", None, gettext_lazy("Ajouter une expérience")),
+    "identity": ("volunteers:documents", None, gettext_lazy("Déposer une pièce d'identité")),
+    "documents": ("volunteers:documents", None, gettext_lazy("Déposer les documents")),
+    "overlap": ("volunteers:applications", None, gettext_lazy("Voir mes candidatures")),
+}
 
 
-@login_required
+def _experience_total(experiences) -> tuple[int, str]:
+    days = eligibility.experience_days(
+        [(e.start_date, e.end_date) for e in experiences if e.verification_status != "rejected"],
+        timezone.localdate(),
+    )
+    return days, eligibility.duration_text(days)
+
+
+# Dashboard and profile ---------------------------------------------------------------------------
+
+
+@volunteer_required
+def dashboard(request):
+    profile = volunteer_services.profile_of(request.user)
+    missing = completeness.missing_items(profile, language_count=profile.languages.count())
+    experiences = list(Experience.objects.visible_to(request.user))
+    _days, total = _experience_total(experiences)
+    return render(
+        request,
+        "volunteers/dashboard.html",
+        {
+            "profile": profile,
+            "missing": missing,
+            "percent": completeness.percent_complete(len(missing)),
+            "experience_total": total,
+            "experience_count": len(experiences),
+            "document_count": Document.objects.visible_to(request.user).count(),
+            "applications": Application.objects.of_volunteer(request.user).select_related("call"),
+        },
+    )
+
+
+PROFILE_FORMS = {
+    "identity": IdentityForm,
+    "contact": ContactForm,
+    "education": EducationForm,
+}
+
+
+@volunteer_required
+def profile_step(request, step: str):
+    steps = [name for name, _label in completeness.STEPS]
+    if step not in steps:
+        raise Http404
+    profile = volunteer_services.profile_of(request.user)
+    following = steps[steps.index(step) + 1] if step != steps[-1] else None
+    next_url = (
+        reverse("volunteers:profile_step", args=[following])
+        if following
+        else reverse("volunteers:dashboard")
+    )
+    if step == "languages":
+        form = LanguageFormSet(request.POST or None, instance=profile, prefix="languages")
+    elif step == "consent":
+        form = ConsentForm(
+            request.POST or None,
+            initial={"language": request.user.language, "consent": bool(profile.consent_at)},
+        )
+    else:
+        form = PROFILE_FORMS[step](request.POST or None, instance=profile)
+
+    if request.method == "POST" and form.is_valid():
+        if step == "languages":
+            volunteer_services.save_languages(profile, form)
+        elif step == "consent":
+            volunteer_services.give_consent(profile, language=form.cleaned_data["language"])
+        else:
+            volunteer_services.save_profile(profile, form)
+        messages.success(request, _("Enregistré."))
+        return redirect(next_url)
+
+    missing = completeness.missing_items(profile, language_count=profile.languages.count())
+    return render(
+        request,
+        "volunteers/profile_step.html",
+        {
+            "step": step,
+            "steps": completeness.STEPS,
+            "form": form,
+            "missing": missing,
+            "percent": completeness.percent_complete(len(missing)),
+            "is_formset": step == "languages",
+        },
+    )
+
+
+# Experiences -------------------------------------------------------------------------------------
+
+
+@volunteer_required
+def experiences(request):
+    rows = list(Experience.objects.visible_to(request.user))
+    days, total = _experience_total(rows)
+    return render(
+        request,
+        "volunteers/experiences.html",
+        {"experiences": rows, "total": total, "days": days},
+    )
+
+
+@volunteer_required
+def experience_form(request, pk: int | None = None):
+    experience = get_experience_for_volunteer(request.user, pk) if pk else None
+    form = ExperienceForm(request.POST or None, request.FILES or None, instance=experience)
+    if request.method == "POST" and form.is_valid():
+        volunteer_services.save_experience(request.user, form)
+        messages.success(request, _("Expérience enregistrée."))
+        return redirect("volunteers:experiences")
+    return render(
+        request, "volunteers/experience_form.html", {"form": form, "experience": experience}
+    )
+
+
+@volunteer_required
+def experience_delete(request, pk: int):
+    experience = get_experience_for_volunteer(request.user, pk)
+    if request.method == "POST":
+        volunteer_services.delete_experience(experience)
+        messages.success(request, _("Expérience supprimée."))
+        return redirect("volunteers:experiences")
+    return render(request, "volunteers/confirm_delete.html", {"object": experience})
+
+
+@volunteer_required
+def experience_proof(request, pk: int):
+    experience = get_experience_for_volunteer(request.user, pk)
+    if not experience.proof:
+        raise Http404
+    return private_file_response(experience.proof, f"justificatif-{experience.pk}")
+
+
+# Documents ---------------------------------------------------------------------------------------
+
+
+@volunteer_required
+def documents(request):
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        volunteer_services.add_document(request.user, form)
+        messages.success(request, _("Document déposé."))
+        return redirect("volunteers:documents")
+    rows = list(Document.objects.visible_to(request.user))
+    present = {document.kind for document in rows}
+    return render(
+        request,
+        "volunteers/documents.html",
+        {
+            "form": form,
+            "documents": rows,
+            "missing_kinds": [
+                label
+                for kind, label in DocumentKind.choices
+                if kind in ("cv", "motivation_letter", "experience_certificate")
+                and kind not in present
+            ],
+            "has_identity": bool(present & {"id_card", "passport"}),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@volunteer_required
+def document_replace(request, pk: int):
+    document = get_document_for_volunteer(request.user, pk)
+    form = ReplaceDocumentForm(request.POST or None, request.FILES or None, instance=document)
+    if request.method == "POST" and form.is_valid():
+        volunteer_services.replace_document(document, form)
+        messages.success(request, _("Document remplacé."))
+        return redirect("volunteers:documents")
+    return render(request, "volunteers/document_replace.html", {"form": form, "document": document})
+
+
+@volunteer_required
+def document_delete(request, pk: int):
+    document = get_document_for_volunteer(request.user, pk)
+    if request.method == "POST":
+        volunteer_services.delete_document(document)
+        messages.success(request, _("Document supprimé."))
+        return redirect("volunteers:documents")
+    return render(request, "volunteers/confirm_delete.html", {"object": document})
+
+
+@volunteer_required
+def document_file(request, pk: int):
+    document = get_document_for_volunteer(request.user, pk)
+    return private_file_response(document.file, document.original_name, document.content_type)
+
+
+def private_file_response(field_file, name: str, content_type: str | None = None):
+    """A private file as an attachment that no cache keeps and no browser sniffs."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Applications ------------------------------------------------------------------------------------
+
+
+@volunteer_required
+def applications(request):
+    rows = (
+        Application.objects.of_volunteer(request.user)
+        .select_related("call", "eligibility_report")
+        .order_by("-created_at")
+    )
+    return render(request, "volunteers/applications.html", {"applications": rows})
+
+
+@volunteer_required
+@require_POST
+def apply(request, call_pk: int):
+    call = get_open_or_past_call(call_pk)
+    try:
+        application = services.start_application(volunteer=request.user, call=call)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+        return redirect("missions:call", call.pk)
+    if not application.is_editable:
+        return redirect("volunteers:application", application.pk)
+    return redirect("volunteers:application_missions", application.pk)
+
+
+def _editable_application(request, pk: int) -> Application:
+    application = get_application_for_volunteer(request.user, pk)
+    if not application.is_editable:
+        messages.info(
+            request, _("Cette candidature est envoyée : elle ne peut plus être modifiée.")
+        )
+        raise _Redirect(reverse("volunteers:application", args=[application.pk]))
+    return application
+
+
+class _Redirect(Exception):
+    def __init__(self, url):
+        self.url = url
+
+
+class MissionChoiceForm(forms.Form):
+    """One select per rank, up to the call's maximum; the first is required."""
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = application.call.missions.filter(status=MissionStatus.PUBLISHED).order_by(
+            "start_date", "title"
+        )
+        chosen = {c.rank: c.mission_id for c in application.choices.all()}
+        for rank in range(1, application.call.max_choices + 1):
+            self.fields[f"choice_{rank}"] = forms.ModelChoiceField(
+                label=_("Choix n° %(rank)s") % {"rank": rank},
+                queryset=offered,
+                required=rank == 1,
+                initial=chosen.get(rank),
+                empty_label=_("— choisir une mission —") if rank == 1 else _("— aucune —"),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        missions = [cleaned[name] for name in self.fields if cleaned.get(name)]
+        if len({m.pk for m in missions}) != len(missions):
+            raise forms.ValidationError(_("Chaque mission ne peut être choisie qu'une fois."))
+        cleaned["missions"] = missions
+        return cleaned
+
+
+class MotivationForm(forms.Form):
+    motivation = forms.CharField(
+        label=_("Votre motivation"),
+        min_length=MOTIVATION_MIN,
+        max_length=MOTIVATION_MAX,
+        widget=forms.Textarea(attrs={"rows": 10, "data-count": "true"}),
+        help_text=_(
+            "Entre %(min)s et %(max)s caractères. Pourquoi ces missions, qu'apporterez-vous ?"
+        )
+        % {"min": MOTIVATION_MIN, "max": MOTIVATION_MAX},
+    )
+
+
+def _application_step(view):
+    def wrapper(request, pk, *args, **kwargs):
+        try:
+            return view(request, _editable_application(request, pk), *args, **kwargs)
+        except _Redirect as target:
+            return redirect(target.url)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect("volunteers:application", pk)
+
+    return volunteer_required(wrapper)
+
+
+@_application_step
+def application_missions(request, application: Application):
+    form = MissionChoiceForm(request.POST or None, application=application)
+    if request.method == "POST" and form.is_valid():
+        services.choose_missions(
+            application, actor=request.user, missions=form.cleaned_data["missions"]
+        )
+        messages.success(request, _("Brouillon enregistré."))
+        return redirect("volunteers:application_motivation", application.pk)
+    return render(
+        request,
+        "volunteers/apply_missions.html",
+        {"application": application, "form": form, "step": 1},
+    )
+
+
+@_application_step
+def application_motivation(request, application: Application):
+    form = MotivationForm(request.POST or None, initial={"motivation": application.motivation})
+    if request.method == "POST" and form.is_valid():
+        services.save_motivation(
+            application, actor=request.user, motivation=form.cleaned_data["motivation"]
+        )
+        messages.success(request, _("Brouillon enregistré."))
+        return redirect("volunteers:application_review", application.pk)
+    return render(
+        request,
+        "volunteers/apply_motivation.html",
+        {"application": application, "form": form, "step": 2, "max": MOTIVATION_MAX},
+    )
+
+
+@_application_step
+def application_review(request, application: Application):
+    if request.method == "POST":
+        services.submit_application(application, actor=request.user)
+        messages.success(
+            request,
+            _(
+                "Candidature envoyée ! Nous vérifions son éligibilité : "
+                "le résultat s'affichera ici."
+            ),
+        )
+        return redirect("volunteers:application", application.pk)
+    profile = volunteer_services.profile_of(request.user)
+    return render(
+        request,
+        "volunteers/apply_review.html",
+        {
+            "application": application,
+            "choices": application.choices.select_related("mission"),
+            "missing": completeness.missing_items(
+                profile, language_count=profile.languages.count()
+            ),
+            "step": 3,
+        },
+    )
+
+
+@volunteer_required
 def application_detail(request, pk: int):
     application = get_application_for_volunteer(request.user, pk)
     labels = dict(ApplicationStatus.choices)
     report_row = getattr(application, "eligibility_report", None)
     report = report_row.report if report_row else None
-    criteria = [
-        (eligibility.CRITERION_LABELS[code](), result)
-        for code, result in (report.criteria.items() if report else [])
-    ]
+    criteria = []
+    for code, result in report.criteria.items() if report else []:
+        fix = None
+        if not result.passed and code in FIX_LINKS:
+            name, arg, label = FIX_LINKS[code]
+            fix = (reverse(name, args=[arg] if arg else []), label)
+        criteria.append((eligibility.CRITERION_LABELS[code](), result, fix))
+    timeline = list(StatusChange.objects.for_object(application))
+    returned_reason = next(
+        (
+            change.reason
+            for change in reversed(timeline)
+            if change.to_status == ApplicationStatus.RETURNED_FOR_CORRECTION
+        ),
+        "",
+    )
     return render(
         request,
         "volunteers/application_detail.html",
@@ -26,9 +439,95 @@ def application_detail(request, pk: int):
             "report_row": report_row,
             "criteria": criteria,
             "timeline": [
-                (change, labels.get(change.to_status, change.to_status))
-                for change in StatusChange.objects.for_object(application)
+                (change, labels.get(change.to_status, change.to_status)) for change in timeline
             ],
-            "choices": application.choices.select_related("mission", "mission__theme"),
+            "choices": ApplicationChoice.objects.filter(application=application).select_related(
+                "mission", "mission__theme"
+            ),
+            "can_withdraw": application.status in APPLICATION_WITHDRAWABLE,
+            "returned_reason": returned_reason
+            if application.status == ApplicationStatus.RETURNED_FOR_CORRECTION
+            else "",
         },
     )
+
+
+@volunteer_required
+def application_withdraw(request, pk: int):
+    application = get_application_for_volunteer(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.withdraw(
+                application, actor=request.user, reason=request.POST.get("reason", "")[:500]
+            )
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Votre candidature est retirée."))
+        return redirect("volunteers:application", application.pk)
+    if application.status not in APPLICATION_WITHDRAWABLE:
+        messages.error(request, _("Cette candidature ne peut plus être retirée."))
+        return redirect("volunteers:application", application.pk)
+    return render(request, "volunteers/application_withdraw.html", {"application": application})
+
+
+# Notifications -----------------------------------------------------------------------------------
+
+
+@volunteer_required
+def notifications(request):
+    rows = Notification.objects.visible_to(request.user)[:100]
+    return render(request, "volunteers/notifications.html", {"notifications": rows})
+
+
+@volunteer_required
+@require_POST
+def notification_read(request, pk: int):
+    notification = get_notification_for_user(request.user, pk)
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+    if notification.link and request.POST.get("open"):
+        return redirect(notification.link)
+    return redirect("volunteers:notifications")
+
+
+@volunteer_required
+@require_POST
+def notifications_read_all(request):
+    Notification.objects.visible_to(request.user).unread().update(read_at=timezone.now())
+    return redirect("volunteers:notifications")
+
+
+# My data -----------------------------------------------------------------------------------------
+
+
+@volunteer_required
+def my_data(request):
+    return render(request, "volunteers/my_data.html")
+
+
+@volunteer_required
+def my_data_export(request):
+    response = HttpResponse(
+        volunteer_services.export_data(request.user), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees-anvt.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@volunteer_required
+def account_delete(request):
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, _("Cochez la case pour confirmer la suppression."))
+            return render(request, "volunteers/account_delete.html", status=400)
+        volunteer_services.request_erasure(request.user)
+        logout(request)
+        messages.success(
+            request,
+            _("Votre compte est désactivé ; vos données personnelles seront effacées sous peu."),
+        )
+        return redirect("home")
+    return render(request, "volunteers/account_delete.html")

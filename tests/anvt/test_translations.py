@@ -24,3 +24,12 @@ def test_english_catalogue_is_complete(domain):
     assert "translated message" in result.stderr
     assert "untranslated" not in result.stderr
     assert "fuzzy" not in result.stderr
+
+
+def test_french_catalogue_compiles():
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", LOCALE / "fr/LC_MESSAGES/django.po"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr

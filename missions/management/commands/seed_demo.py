@@ -1,15 +1,22 @@
 """Demo data that makes a fresh portal look alive. Idempotent: a second run changes nothing."""
 
+from datetime import date, timedelta
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
-from missions.models import Theme
+from missions import services
+from missions.enums import Direction, MissionStatus
+from missions.models import Application, Call, Mission, MissionLanguage, Theme
 from partners.enums import MembershipRole, OrganisationKind
 from partners.models import PartnerMembership, PartnerOrganisation
+from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
 
 DEMO_PASSWORD = "anvt-demo-2026"
 
@@ -57,14 +64,101 @@ PEOPLE = [
     ("coordinator@france-volontaires.demo", "Claire Martin", "fr", None, "France Volontaires"),
     ("ama@volontaire.demo", "Ama Koffi", "fr", None, None),
     ("kossi@volontaire.demo", "Kossi Adjo", "en", None, None),
+    ("efua@volontaire.demo", "Efua Mensah", "fr", None, None),
+    ("yao@volontaire.demo", "Yao Amegah", "fr", None, None),
+]
+
+# (title, theme slug, country, city, direction, host partner, months from now, languages)
+MISSIONS = [
+    (
+        "Sensibilisation au tri des déchets dans les quartiers",
+        "ecologie",
+        "FR",
+        "Lyon",
+        Direction.OUTGOING,
+        "France Volontaires",
+        10,
+        [("fr", "B2")],
+    ),
+    (
+        "Prévention santé auprès des jeunes",
+        "sante",
+        "FR",
+        "Marseille",
+        Direction.OUTGOING,
+        "France Volontaires",
+        10,
+        [("fr", "B2")],
+    ),
+    (
+        "Accompagnement scolaire et lutte contre le décrochage",
+        "decrochage-scolaire",
+        "FR",
+        "Lille",
+        Direction.OUTGOING,
+        "France Volontaires",
+        10,
+        [("fr", "C1")],
+    ),
+    (
+        "Éducation à la solidarité internationale dans les lycées",
+        "solidarite-internationale",
+        "FR",
+        "Rennes",
+        Direction.OUTGOING,
+        "France Volontaires",
+        10,
+        [("fr", "B2"), ("en", "A2")],
+    ),
+    (
+        "Jardins partagés et alimentation durable",
+        "ecologie",
+        "BE",
+        "Bruxelles",
+        Direction.OUTGOING,
+        "France Volontaires",
+        11,
+        [("fr", "B2")],
+    ),
+    (
+        "Animation d'un chantier de solidarité à Kara",
+        "decrochage-scolaire",
+        "TG",
+        "Kara",
+        Direction.INCOMING,
+        "Association Lomé Solidarité",
+        9,
+        [("fr", "B1")],
+    ),
+]
+CALL_TITLE = "VIR 2026 — France — Service Civique"
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+# Volunteers' files: (e-mail, birth date, months of experience, submit the application?)
+VOLUNTEER_FILES = [
+    ("ama@volontaire.demo", date(2003, 5, 17), 30, True),
+    ("efua@volontaire.demo", date(2002, 11, 2), 26, True),
+    ("yao@volontaire.demo", date(1999, 1, 20), 36, True),  # too old: shown as not eligible
+    ("kossi@volontaire.demo", date(2004, 8, 9), 12, False),  # a draft, profile half done
 ]
 
 
 class Command(BaseCommand):
     help = "Create the demo data set (themes, partners, staff, volunteers). Safe to run twice."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The jobs and e-mails the seed triggers run when its transaction commits, before the
+        # logins are printed, so that the logins end the output.
+        self._seed()
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
+        self.stdout.write(f"Mot de passe de tous les comptes de démonstration : {DEMO_PASSWORD}")
+        for email, name, _language, group, partner in PEOPLE:
+            role = group or (f"partenaire · {partner}" if partner else None)
+            role = role or ("administrateur" if email.startswith("admin@") else "volontaire")
+            self.stdout.write(f"  {email:<40} {name:<22} {role}")
+
+    @transaction.atomic
+    def _seed(self):
         for position, (slug, name_fr, name_en) in enumerate(THEMES, start=1):
             Theme.objects.get_or_create(
                 slug=slug, defaults={"name_fr": name_fr, "name_en": name_en, "position": position}
@@ -103,9 +197,102 @@ class Command(BaseCommand):
                     },
                 )
 
-        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
-        self.stdout.write(f"Mot de passe de tous les comptes de démonstration : {DEMO_PASSWORD}")
-        for email, name, _language, group, partner in PEOPLE:
-            role = group or (f"partenaire · {partner}" if partner else None)
-            role = role or ("administrateur" if email.startswith("admin@") else "volontaire")
-            self.stdout.write(f"  {email:<40} {name:<22} {role}")
+        missions = self._missions(partners)
+        call = self._call(missions)
+        for email, birth_date, months, submit in VOLUNTEER_FILES:
+            self._volunteer(User.objects.get(email=email), call, birth_date, months, submit)
+
+    def _missions(self, partners):
+        start = (timezone.localdate().replace(day=1) + timedelta(days=32 * 9)).replace(day=1)
+        missions = []
+        for title, theme, country, city, direction, partner, months, languages in MISSIONS:
+            begins = (start + timedelta(days=31 * (months - 9))).replace(day=1)
+            mission, created = Mission.objects.get_or_create(
+                title=title,
+                defaults={
+                    "description": (
+                        "Mission de proximité au contact des habitants, en équipe avec des "
+                        "volontaires du pays d'accueil. Formation au départ et tutorat sur place."
+                    ),
+                    "theme": Theme.objects.get(slug=theme),
+                    "direction": direction,
+                    "partner": partners[partner],
+                    "country": country,
+                    "city": city,
+                    "start_date": begins,
+                    "end_date": begins + timedelta(days=270),
+                    "seats": 2,
+                    "status": MissionStatus.PUBLISHED,
+                },
+            )
+            if created:
+                MissionLanguage.objects.bulk_create(
+                    MissionLanguage(mission=mission, language=code, level=level)
+                    for code, level in languages
+                )
+            missions.append(mission)
+        return missions
+
+    def _call(self, missions):
+        now = timezone.now()
+        call, created = Call.objects.get_or_create(
+            title=CALL_TITLE,
+            defaults={
+                "description": (
+                    "Quatre missions de Service Civique en France et une en Belgique, "
+                    "de neuf mois, pour de jeunes Togolais·es engagé·e·s dans le volontariat."
+                ),
+                "opens_at": now - timedelta(days=7),
+                "closes_at": now + timedelta(days=30),
+            },
+        )
+        if created:
+            call.missions.set([m for m in missions if m.direction == Direction.OUTGOING])
+            call.reviewers.add(get_user_model().objects.get(email="reviewer@anvt.demo"))
+        return call
+
+    def _volunteer(self, user, call, birth_date, months, submit):
+        profile, created = VolunteerProfile.objects.get_or_create(user=user)
+        if not created:
+            return
+        first, last = user.name.split(" ", 1)
+        profile.first_name, profile.last_name = first, last
+        profile.birth_date = birth_date
+        profile.gender = "female" if first in ("Ama", "Efua") else "male"
+        profile.nationality_status = "togolese_resident"
+        profile.country_of_residence = "TG"
+        profile.region = "grand_lome"
+        profile.city = "Lomé"
+        if submit:
+            profile.phone = "+22890000000"
+            profile.education_level = "baccalaureate"
+            profile.consent_at = timezone.now()
+        profile.save()
+        ProfileLanguage.objects.create(profile=profile, language="fr", level="C1")
+        end = timezone.localdate() - timedelta(days=60)
+        Experience.objects.create(
+            volunteer=user,
+            organisation="ANVT — volontariat national",
+            programme="Volontariat national",
+            role="Animateur·rice communautaire",
+            country="TG",
+            start_date=end - timedelta(days=round(months * 365 / 12)),
+            end_date=end,
+        )
+        if not submit:
+            return
+        for kind in ("cv", "motivation_letter", "experience_certificate", "passport"):
+            Document.objects.create(
+                volunteer=user,
+                kind=kind,
+                file=ContentFile(PDF, name=f"{kind}.pdf"),
+                original_name=f"{kind}.pdf",
+                content_type="application/pdf",
+                size=len(PDF),
+                expiry_date=date(2031, 1, 1) if kind == "passport" else None,
+            )
+        application = Application.objects.create(
+            volunteer=user, call=call, motivation="Je veux transmettre ce que j'ai appris au Togo."
+        )
+        services.choose_missions(application, actor=user, missions=list(call.missions.all()[:2]))
+        services.submit_application(application, actor=user)
