@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "missions",
     "audit",
     "notifications",
+    "staff",
 ]
 
 MIDDLEWARE = [

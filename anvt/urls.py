@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("equipe/", include("staff.urls")),
     path("", include("missions.urls")),
     path("", include("volunteers.urls")),
 ]

@@ -31,8 +31,10 @@ class StatusChangeQuerySet(models.QuerySet):
 class StatusChange(AppendOnly):
     """One status change of an application, placement, contingent, mission or incoming volunteer."""
 
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, verbose_name=_("type d'objet")
+    )
+    object_id = models.PositiveBigIntegerField(_("numéro de l'objet"))
     subject = GenericForeignKey("content_type", "object_id")
     from_status = models.CharField(_("de"), max_length=32)
     to_status = models.CharField(_("à"), max_length=32)
@@ -71,11 +73,17 @@ class AccessLog(AppendOnly):
     """Who saw or downloaded sensitive data (documents, exports)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("utilisateur"),
     )
     action = models.CharField(_("action"), max_length=32)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
-    object_id = models.PositiveBigIntegerField()
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, verbose_name=_("type d'objet")
+    )
+    object_id = models.PositiveBigIntegerField(_("numéro de l'objet"))
     subject = GenericForeignKey("content_type", "object_id")
     created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
 

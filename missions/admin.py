@@ -93,6 +93,7 @@ class ChoiceInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(AuditTrailMixin, admin.ModelAdmin):
+    list_per_page = 25
     list_display = ("volunteer", "call", "status", "submitted_at", "decided_at")
     list_filter = ("status", "call")
     search_fields = ("volunteer__email", "volunteer__volunteer_profile__last_name")

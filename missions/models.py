@@ -110,7 +110,9 @@ class Mission(models.Model):
 
 
 class MissionLanguage(models.Model):
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="languages")
+    mission = models.ForeignKey(
+        Mission, on_delete=models.CASCADE, related_name="languages", verbose_name=_("mission")
+    )
     language = models.CharField(_("langue"), max_length=8, choices=SpokenLanguage.choices)
     level = models.CharField(_("niveau requis"), max_length=2, choices=LanguageLevel.choices)
 
@@ -253,6 +255,12 @@ class Application(models.Model):
     )
     submitted_at = models.DateTimeField(_("envoyée le"), null=True, blank=True)
     decided_at = models.DateTimeField(_("décision le"), null=True, blank=True)
+    # The average total of the reviews (0 to 20), kept by missions.services.submit_review in the
+    # review's transaction, so that 50 000 applications can be filtered and sorted by score.
+    review_score = models.DecimalField(
+        _("note moyenne"), max_digits=4, decimal_places=2, null=True, blank=True
+    )
+    review_count = models.PositiveSmallIntegerField(_("évaluations"), default=0)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -265,7 +273,16 @@ class Application(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["volunteer", "call"], name="one_application_per_call"),
         ]
-        indexes = [models.Index(fields=["call", "status"])]
+        indexes = [
+            # The staff list: one call (and often one status), most recent first.
+            models.Index(
+                fields=["call", "status", "-submitted_at", "-id"], name="application_call_recent"
+            ),
+            models.Index(
+                fields=["call", "-submitted_at", "-id"], name="application_call_all_recent"
+            ),
+            models.Index(fields=["-submitted_at", "-id"], name="application_recent_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.volunteer} — {self.call}"
@@ -276,8 +293,12 @@ class Application(models.Model):
 
 
 class ApplicationChoice(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="choices")
-    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="choices")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="choices", verbose_name=_("candidature")
+    )
+    mission = models.ForeignKey(
+        Mission, on_delete=models.PROTECT, related_name="choices", verbose_name=_("mission")
+    )
     rank = models.PositiveSmallIntegerField(_("rang"))
 
     class Meta:
@@ -302,7 +323,10 @@ class EligibilityReport(models.Model):
     """The latest eligibility report of an application (PRODUCT section 4)."""
 
     application = models.OneToOneField(
-        Application, on_delete=models.CASCADE, related_name="eligibility_report"
+        Application,
+        on_delete=models.CASCADE,
+        related_name="eligibility_report",
+        verbose_name=_("candidature"),
     )
     eligible = models.BooleanField(_("éligible"))
     data = models.JSONField(_("détail"))
@@ -326,9 +350,16 @@ class EligibilityReport(models.Model):
 class EligibilityBatch(models.Model):
     """One re-check of a whole call, with progress a page can poll."""
 
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="eligibility_batches")
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="eligibility_batches", verbose_name=_("appel")
+    )
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("demandé par"),
     )
     status = models.CharField(
         _("état"), max_length=8, choices=BatchStatus.choices, default=BatchStatus.PENDING
@@ -351,9 +382,14 @@ class EligibilityBatch(models.Model):
 
 
 class Review(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("candidature")
+    )
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reviews",
+        verbose_name=_("évaluateur·rice"),
     )
     motivation = models.PositiveSmallIntegerField(_("motivation"))
     experience = models.PositiveSmallIntegerField(_("expérience"))
@@ -393,9 +429,14 @@ class Review(models.Model):
 
 
 class Contingent(models.Model):
-    call = models.ForeignKey(Call, on_delete=models.PROTECT, related_name="contingents")
+    call = models.ForeignKey(
+        Call, on_delete=models.PROTECT, related_name="contingents", verbose_name=_("appel")
+    )
     partner = models.ForeignKey(
-        "partners.PartnerOrganisation", on_delete=models.PROTECT, related_name="contingents"
+        "partners.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        related_name="contingents",
+        verbose_name=_("partenaire"),
     )
     name = models.CharField(_("nom"), max_length=200)
     capacity = models.PositiveSmallIntegerField(_("places"))
@@ -434,16 +475,29 @@ class Contingent(models.Model):
 
 
 class Placement(models.Model):
-    contingent = models.ForeignKey(Contingent, on_delete=models.PROTECT, related_name="placements")
+    contingent = models.ForeignKey(
+        Contingent,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("contingent"),
+    )
     application = models.ForeignKey(
-        Application, on_delete=models.PROTECT, related_name="placements"
+        Application,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("candidature"),
     )
     # The application's volunteer, repeated so that the database can hold each volunteer to one
     # confirmed or departed placement at a time.
     volunteer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="placements"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("volontaire"),
     )
-    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="placements")
+    mission = models.ForeignKey(
+        Mission, on_delete=models.PROTECT, related_name="placements", verbose_name=_("mission")
+    )
     status = models.CharField(
         _("statut"),
         max_length=12,
@@ -533,7 +587,11 @@ class IncomingVolunteer(models.Model):
         default=IncomingStatus.DECLARED,
     )
     declared_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("déclaré par"),
     )
     created_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
 

@@ -5,6 +5,7 @@ row through `workflow.transition`, and queues its notifications and jobs for aft
 
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP
-from missions import rules
+from missions import eligibility, rules
 from missions.enums import (
     APPLICATION_DECIDED,
     APPLICATION_EDITABLE,
@@ -30,9 +31,11 @@ from missions.models import (
     ApplicationChoice,
     Call,
     Contingent,
+    EligibilityBatch,
     IncomingVolunteer,
     Mission,
     Placement,
+    Review,
 )
 from missions.workflow import WorkflowError, transition
 from notifications.services import Message, notify, queue
@@ -190,6 +193,50 @@ def withdraw(application: Application, *, actor, reason: str = "") -> None:
         ).select_related("contingent"):
             transition(placement, P.CANCELLED, actor=None, job="application_withdrawn")
             _free_seat(placement.contingent)
+
+
+# Reviews -----------------------------------------------------------------------------------------
+
+
+def submit_review(
+    application: Application,
+    *,
+    reviewer,
+    scores: dict[str, int],
+    comment: str,
+    recommendation: str,
+) -> Review:
+    """Create or update the reviewer's review; the application is then under review."""
+    if not rules.can_review(reviewer, application):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+    if application.status not in (A.ELIGIBLE, A.UNDER_REVIEW, A.SHORTLISTED, A.WAITLISTED):
+        raise WorkflowError(_("Cette candidature ne peut pas être évaluée dans son état actuel."))
+    if any(not 0 <= scores[name] <= 5 for name in Review.SCORE_FIELDS):
+        raise WorkflowError(_("Chaque note va de 0 à 5."))
+    with transaction.atomic():
+        if application.status == A.ELIGIBLE:
+            transition(application, A.UNDER_REVIEW, actor=reviewer)
+        review, _created = Review.objects.update_or_create(
+            application=application,
+            reviewer=reviewer,
+            defaults={**scores, "comment": comment.strip(), "recommendation": recommendation},
+        )
+        totals = [r.total for r in Review.objects.filter(application=application)]
+        application.review_count = len(totals)
+        application.review_score = round(Decimal(sum(totals)) / len(totals), 2)
+        application.save(update_fields=["review_count", "review_score"])
+    return review
+
+
+def update_call(call: Call, *, actor, previous_rules: eligibility.Rules) -> EligibilityBatch | None:
+    """After a manager saved a call: if its eligibility rules changed, re-check the whole call."""
+    if not rules.is_programme_manager(actor):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+    if call.rules() != previous_rules:
+        from missions.checking import start_batch
+
+        return start_batch(call, requested_by=actor)
+    return None
 
 
 # Eligibility -------------------------------------------------------------------------------------

@@ -33,7 +33,10 @@ class Notification(models.Model):
     the transaction of the event, and sent after it commits."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("destinataire"),
     )
     event = models.CharField(_("événement"), max_length=64)
     channel = models.CharField(_("canal"), max_length=8, choices=Channel.choices)

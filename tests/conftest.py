@@ -45,14 +45,14 @@ def other_volunteer(make_user):
 @pytest.fixture
 def reviewer(make_user):
     user = make_user("reviewer@anvt.tg", name="Komlan Agbeko")
-    user.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
     return user
 
 
 @pytest.fixture
 def programme_manager(make_user):
     user = make_user("manager@anvt.tg", name="Afi Mensah")
-    user.groups.add(Group.objects.get(name=PROGRAMME_MANAGERS_GROUP))
+    user.groups.add(Group.objects.get_or_create(name=PROGRAMME_MANAGERS_GROUP)[0])
     return user
 
 

@@ -81,7 +81,10 @@ class VolunteerProfile(models.Model):
 
 class ProfileLanguage(models.Model):
     profile = models.ForeignKey(
-        VolunteerProfile, on_delete=models.CASCADE, related_name="languages"
+        VolunteerProfile,
+        on_delete=models.CASCADE,
+        related_name="languages",
+        verbose_name=_("profil"),
     )
     language = models.CharField(_("langue"), max_length=8, choices=SpokenLanguage.choices)
     level = models.CharField(_("niveau"), max_length=2, choices=LanguageLevel.choices)

@@ -8,12 +8,14 @@ from django.contrib.sessions.models import Session
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AccessLog, StatusChange
 from missions.enums import APPLICATION_WITHDRAWABLE
 from missions.models import Application
 from missions.services import volunteer_data_changed, withdraw
 from notifications.models import Notification
+from volunteers.enums import VerificationStatus
 from volunteers.models import Document, Experience, VolunteerProfile
 from volunteers.uploads import safe_name
 
@@ -112,6 +114,30 @@ def delete_document(document: Document) -> None:
     _delete_file_after_commit(document.file)
     document.delete()
     volunteer_data_changed(document.volunteer)
+
+
+@transaction.atomic
+def set_verification(
+    item: Experience | Document, *, actor, verified: bool, reason: str = ""
+) -> None:
+    """Staff verify or reject an experience or a document; a rejection needs its reason."""
+    from missions.rules import is_programme_manager, is_reviewer
+    from missions.workflow import WorkflowError
+
+    if not (is_programme_manager(actor) or is_reviewer(actor)):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+    if not verified and not reason.strip():
+        raise WorkflowError(_("Indiquez le motif du rejet."))
+    item.verification_status = (
+        VerificationStatus.VERIFIED if verified else VerificationStatus.REJECTED
+    )
+    item.verification_reason = "" if verified else reason.strip()
+    item.verified_by = actor
+    item.verified_at = timezone.now()
+    item.save(
+        update_fields=["verification_status", "verification_reason", "verified_by", "verified_at"]
+    )
+    volunteer_data_changed(item.volunteer)
 
 
 def export_data(user) -> str:

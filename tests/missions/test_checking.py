@@ -89,7 +89,7 @@ def test_nightly_job_rechecks_open_calls_only(django_capture_on_commit_callbacks
 
 def test_reviewers_only_see_applications_of_their_calls():
     reviewer = UserFactory()
-    reviewer.groups.add(Group.objects.get(name="reviewers"))
+    reviewer.groups.add(Group.objects.get_or_create(name="reviewers")[0])
     mine, theirs = ApplicationFactory(status="submitted"), ApplicationFactory(status="submitted")
     mine.call.reviewers.add(reviewer)
     assert list(Application.objects.visible_to_staff(reviewer)) == [mine]

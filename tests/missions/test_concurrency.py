@@ -32,7 +32,7 @@ def test_two_managers_adding_the_last_seat_at_once_one_wins():
     ]
     managers = [UserFactory(), UserFactory()]
     for manager in managers:
-        manager.groups.add(Group.objects.get(name="programme_managers"))
+        manager.groups.add(Group.objects.get_or_create(name="programme_managers")[0])
 
     barrier = threading.Barrier(2, timeout=10)
     outcomes: list[str] = []

@@ -32,7 +32,7 @@ A = ApplicationStatus
 @pytest.fixture
 def manager():
     user = UserFactory()
-    user.groups.add(Group.objects.get(name="programme_managers"))
+    user.groups.add(Group.objects.get_or_create(name="programme_managers")[0])
     return user
 
 

@@ -57,9 +57,9 @@ def _world():
     coordinator = MembershipFactory().user
     partner = coordinator.partner_membership.organisation
     manager = UserFactory()
-    manager.groups.add(Group.objects.get(name="programme_managers"))
+    manager.groups.add(Group.objects.get_or_create(name="programme_managers")[0])
     reviewer = UserFactory()
-    reviewer.groups.add(Group.objects.get(name="reviewers"))
+    reviewer.groups.add(Group.objects.get_or_create(name="reviewers")[0])
     mission = MissionFactory(partner=partner)
     application = ApplicationFactory(call__missions=[mission])
     application.call.reviewers.add(reviewer)

@@ -187,7 +187,7 @@ class Command(BaseCommand):
                 user=user, email=email, defaults={"verified": True, "primary": True}
             )
             if group:
-                user.groups.add(Group.objects.get(name=group))
+                user.groups.add(Group.objects.get_or_create(name=group)[0])
             if partner:
                 PartnerMembership.objects.get_or_create(
                     user=user,

@@ -1,0 +1,168 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from missions.enums import Recommendation
+from missions.models import Call, Contingent, Mission, MissionLanguage, Review
+from partners.models import PartnerOrganisation
+from volunteers.enums import DocumentKind, NationalityStatus
+from volunteers.forms import DateInput
+
+SCORE_CHOICES = [(n, str(n)) for n in range(6)]
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ReviewForm(forms.ModelForm):
+    class Meta:
+        model = Review
+        fields = ["motivation", "experience", "skills", "languages", "comment", "recommendation"]
+        widgets = {
+            **{name: forms.RadioSelect(choices=SCORE_CHOICES) for name in Review.SCORE_FIELDS},
+            "comment": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in Review.SCORE_FIELDS:
+            self.fields[name] = forms.TypedChoiceField(
+                label=self.fields[name].label,
+                choices=SCORE_CHOICES,
+                coerce=int,
+                widget=forms.RadioSelect(attrs={"class": "score"}),
+                initial=getattr(self.instance, name, None),
+            )
+        self.fields["recommendation"].choices = Recommendation.choices
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DateForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class CallForm(forms.ModelForm):
+    nationality_statuses = forms.MultipleChoiceField(
+        label=_("Nationalités acceptées"),
+        choices=NationalityStatus.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    required_documents = forms.MultipleChoiceField(
+        label=_("Documents demandés"),
+        choices=DocumentKind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Call
+        fields = [
+            "title",
+            "description",
+            "opens_at",
+            "closes_at",
+            "reference_date",
+            "min_age",
+            "max_age",
+            "min_experience_months",
+            "nationality_statuses",
+            "required_documents",
+            "max_choices",
+            "missions",
+            "reviewers",
+        ]
+        widgets = {
+            "opens_at": DateTimeInput(),
+            "closes_at": DateTimeInput(),
+            "reference_date": DateInput(),
+            "missions": forms.CheckboxSelectMultiple,
+            "reviewers": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        from django.contrib.auth import get_user_model
+
+        super().__init__(*args, **kwargs)
+        self.fields["missions"].queryset = Mission.objects.filter(
+            status__in=["published", "proposed"]
+        ).select_related("partner")
+        self.fields["reviewers"].queryset = (
+            get_user_model()
+            .objects.filter(groups__name__in=["reviewers", "programme_managers"])
+            .distinct()
+        )
+        self.fields["reviewers"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("La clôture doit suivre l'ouverture."))
+        low, high = cleaned.get("min_age"), cleaned.get("max_age")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_age", _("L'âge maximum doit être au moins l'âge minimum."))
+        if cleaned.get("max_choices") == 0:
+            self.add_error("max_choices", _("Au moins une mission au choix."))
+        return cleaned
+
+
+class MissionForm(forms.ModelForm):
+    class Meta:
+        model = Mission
+        fields = [
+            "title",
+            "description",
+            "theme",
+            "direction",
+            "partner",
+            "country",
+            "city",
+            "start_date",
+            "end_date",
+            "seats",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("La fin précède le début."))
+        if cleaned.get("seats") == 0:
+            self.add_error("seats", _("Au moins une place."))
+        return cleaned
+
+
+MissionLanguageFormSet = forms.inlineformset_factory(
+    Mission, MissionLanguage, fields=["language", "level"], extra=2, max_num=6, can_delete=True
+)
+
+
+class ContingentForm(forms.ModelForm):
+    class Meta:
+        model = Contingent
+        fields = ["call", "partner", "name", "capacity", "planned_departure"]
+        widgets = {"planned_departure": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partner"].queryset = PartnerOrganisation.objects.filter(active=True)
+
+    def clean_capacity(self):
+        capacity = self.cleaned_data["capacity"]
+        if capacity < 1:
+            raise forms.ValidationError(_("Un contingent compte au moins une place."))
+        return capacity
