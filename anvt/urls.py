@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("equipe/", include("staff.urls")),
+    path("partenaires/", include("partners.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("missions.urls")),
     path("", include("volunteers.urls")),
 ]

@@ -1,4 +1,6 @@
+import uuid
 from datetime import date
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
@@ -57,6 +59,10 @@ class Theme(models.Model):
 class MissionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=MissionStatus.PUBLISHED)
+
+    def for_partner(self, organisation):
+        """The offers of one partner organisation, whatever their status."""
+        return self.filter(partner=organisation)
 
 
 class Mission(models.Model):
@@ -428,6 +434,12 @@ class Review(models.Model):
         return sum(getattr(self, name) for name in self.SCORE_FIELDS)
 
 
+class ContingentQuerySet(models.QuerySet):
+    def for_partner(self, organisation):
+        """Contingents sent to this partner (a forming contingent is still ANVT's draft)."""
+        return self.filter(partner=organisation).exclude(status=ContingentStatus.FORMING)
+
+
 class Contingent(models.Model):
     call = models.ForeignKey(
         Call, on_delete=models.PROTECT, related_name="contingents", verbose_name=_("appel")
@@ -453,6 +465,8 @@ class Contingent(models.Model):
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
+    objects = ContingentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("contingent")
         verbose_name_plural = _("contingents")
@@ -472,6 +486,19 @@ class Contingent(models.Model):
     @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
+
+
+def placement_report_path(instance, filename: str) -> str:
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    return f"placements/{instance.pk}/{uuid.uuid4().hex}{suffix}"
+
+
+class PlacementQuerySet(models.QuerySet):
+    def for_partner(self, organisation):
+        """Placements proposed to this partner: never those of a contingent still forming."""
+        return self.filter(contingent__partner=organisation).exclude(
+            status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED]
+        )
 
 
 class Placement(models.Model):
@@ -513,13 +540,21 @@ class Placement(models.Model):
     return_date = models.DateField(_("retour"), null=True, blank=True)
     midterm_report = models.TextField(_("rapport à mi-parcours"), blank=True)
     midterm_report_file = models.FileField(
-        _("fichier du rapport à mi-parcours"), upload_to="placements/", blank=True
+        _("fichier du rapport à mi-parcours"),
+        upload_to=placement_report_path,
+        blank=True,
+        max_length=200,
     )
     final_report = models.TextField(_("rapport de fin de mission"), blank=True)
     final_report_file = models.FileField(
-        _("fichier du rapport de fin de mission"), upload_to="placements/", blank=True
+        _("fichier du rapport de fin de mission"),
+        upload_to=placement_report_path,
+        blank=True,
+        max_length=200,
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = PlacementQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("affectation")
@@ -546,6 +581,11 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.volunteer} → {self.mission}"
+
+
+class IncomingQuerySet(models.QuerySet):
+    def for_partner(self, organisation):
+        return self.filter(partner=organisation)
 
 
 class IncomingVolunteer(models.Model):
@@ -595,6 +635,8 @@ class IncomingVolunteer(models.Model):
     )
     created_at = models.DateTimeField(_("déclaré le"), auto_now_add=True)
 
+    objects = IncomingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("volontaire accueilli·e")
         verbose_name_plural = _("volontaires accueilli·e·s")
@@ -608,3 +650,8 @@ class IncomingVolunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def masked_passport(self) -> str:
+        """The passport number as partners and reviewers see it: its last two characters."""
+        return "•" * max(len(self.passport_number) - 2, 0) + self.passport_number[-2:]

@@ -525,3 +525,81 @@ def record_incoming_arrival(incoming: IncomingVolunteer, *, actor) -> None:
 def complete_incoming(incoming: IncomingVolunteer, *, actor) -> None:
     with transaction.atomic():
         transition(incoming, IncomingStatus.COMPLETED, actor=actor)
+
+
+# Partner actions ---------------------------------------------------------------------------------
+
+
+def _require_partner_coordinator(actor, organisation_id: int) -> None:
+    if not (rules.is_coordinator_of(actor, organisation_id) or rules.is_programme_manager(actor)):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+
+
+def record_arrival(placement: Placement, *, actor, on: date) -> None:
+    _require_partner_coordinator(actor, placement.contingent.partner_id)
+    if placement.status not in (P.DEPARTED, P.COMPLETED, P.INTERRUPTED):
+        raise WorkflowError(_("Enregistrez d'abord le départ du ou de la volontaire."))
+    if placement.actual_departure and on < placement.actual_departure:
+        raise WorkflowError(_("L'arrivée ne peut pas précéder le départ."))
+    placement.arrival_date = on
+    placement.save(update_fields=["arrival_date"])
+
+
+REPORT_FIELDS = {
+    "midterm": ("midterm_report", "midterm_report_file"),
+    "final": ("final_report", "final_report_file"),
+}
+
+
+def save_report(placement: Placement, *, actor, kind: str, text: str, upload=None) -> None:
+    """A mid-term or end-of-mission report (text and an optional checked file)."""
+    _require_partner_coordinator(actor, placement.contingent.partner_id)
+    allowed = (P.DEPARTED,) if kind == "midterm" else (P.DEPARTED, P.COMPLETED, P.INTERRUPTED)
+    if placement.status not in allowed:
+        raise WorkflowError(_("Ce rapport ne peut pas encore être déposé."))
+    if not text.strip():
+        raise WorkflowError(_("Écrivez le rapport."))
+    text_field, file_field = REPORT_FIELDS[kind]
+    with transaction.atomic():
+        setattr(placement, text_field, text.strip())
+        fields = [text_field]
+        if upload is not None:
+            old = getattr(placement, file_field)
+            if old:
+                name, storage = old.name, old.storage
+                transaction.on_commit(lambda: storage.delete(name))
+            getattr(placement, file_field).save(upload.name, upload, save=False)
+            fields.append(file_field)
+        placement.save(update_fields=fields)
+
+
+def declare_incoming(*, actor, organisation, form) -> IncomingVolunteer:
+    _require_partner_coordinator(actor, organisation.pk)
+    incoming = form.save(commit=False)
+    incoming.partner = organisation
+    incoming.declared_by = actor
+    incoming.save()
+    return incoming
+
+
+def update_incoming(incoming: IncomingVolunteer, *, actor, form) -> IncomingVolunteer:
+    _require_partner_coordinator(actor, incoming.partner_id)
+    if incoming.status != IncomingStatus.DECLARED:
+        raise WorkflowError(_("Un·e volontaire validé·e par l'ANVT ne peut plus être modifié·e."))
+    return form.save()
+
+
+def save_mission_offer(*, actor, organisation, form, propose: bool) -> Mission:
+    """A partner's mission offer: saved as a draft, and proposed to ANVT when asked."""
+    _require_partner_coordinator(actor, organisation.pk)
+    mission = form.save(commit=False)
+    if mission.pk and mission.status not in (MissionStatus.DRAFT,):
+        raise WorkflowError(_("Une offre proposée ou publiée ne peut plus être modifiée."))
+    with transaction.atomic():
+        mission.partner = organisation
+        mission.created_by = mission.created_by or actor
+        mission.save()
+        form.save_m2m()
+        if propose:
+            transition(mission, MissionStatus.PROPOSED, actor=actor)
+    return mission

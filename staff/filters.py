@@ -2,7 +2,7 @@ from datetime import date
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,8 +28,9 @@ ORDER_BY = {
         "volunteer__volunteer_profile__first_name",
         "id",
     ],
-    "-score": ["-review_score", "-id"],
-    "score": ["review_score", "id"],
+    # Applications not reviewed yet come last, whichever the direction.
+    "-score": [F("review_score").desc(nulls_last=True), "-id"],
+    "score": [F("review_score").asc(nulls_last=True), "id"],
 }
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from missions.enums import Recommendation
-from missions.models import Call, Contingent, Mission, MissionLanguage, Review
+from missions.models import Call, Contingent, Mission, Review
 from partners.models import PartnerOrganisation
 from volunteers.enums import DocumentKind, NationalityStatus
 from volunteers.forms import DateInput
@@ -144,11 +144,6 @@ class MissionForm(forms.ModelForm):
         if cleaned.get("seats") == 0:
             self.add_error("seats", _("Au moins une place."))
         return cleaned
-
-
-MissionLanguageFormSet = forms.inlineformset_factory(
-    Mission, MissionLanguage, fields=["language", "level"], extra=2, max_num=6, can_delete=True
-)
 
 
 class ContingentForm(forms.ModelForm):

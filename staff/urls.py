@@ -45,5 +45,7 @@ urlpatterns = [
     path("contingents/<int:pk>/envoyer/", views.contingent_send, name="contingent_send"),
     path("contingents/<int:pk>/liste.csv", views.contingent_roster, name="contingent_roster"),
     path("affectations/<int:pk>/<slug:action>/", views.placement_action, name="placement_action"),
+    path("accueil/", views.incoming, name="incoming"),
+    path("accueil/<int:pk>/valider/", views.incoming_validate, name="incoming_validate"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
 ]

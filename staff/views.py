@@ -21,12 +21,14 @@ from audit.models import AccessLog, StatusChange
 from missions import eligibility, services
 from missions.checking import start_batch
 from missions.enums import ApplicationStatus, MissionStatus, PlacementStatus
+from missions.forms import MissionLanguageFormSet
 from missions.models import (
     Application,
     ApplicationChoice,
     Call,
     Contingent,
     EligibilityBatch,
+    IncomingVolunteer,
     Mission,
     Review,
 )
@@ -49,7 +51,6 @@ from staff.forms import (
     ContingentForm,
     DateForm,
     MissionForm,
-    MissionLanguageFormSet,
     ReasonForm,
     ReviewForm,
 )
@@ -631,3 +632,30 @@ def dashboard(request):
             "section": "dashboard",
         },
     )
+
+
+# Incoming volunteers -----------------------------------------------------------------------------
+
+
+@manager_required
+def incoming(request):
+    rows = IncomingVolunteer.objects.select_related("partner", "theme", "host_structure").order_by(
+        "status", "arrival_date"
+    )
+    return render(request, "staff/incoming.html", {"rows": rows, "section": "incoming"})
+
+
+@manager_required
+@require_POST
+def incoming_validate(request, pk: int):
+    try:
+        item = IncomingVolunteer.objects.get(pk=pk)
+    except IncomingVolunteer.DoesNotExist as exc:
+        raise Http404 from exc
+    try:
+        services.validate_incoming(item, actor=request.user)
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Déclaration validée."))
+    return redirect("staff:incoming")

@@ -7,7 +7,6 @@ from django.http import Http404
 
 from accounts.roles import is_volunteer
 from missions.models import Application
-from notifications.models import Notification
 from volunteers.models import Document, Experience
 
 
@@ -43,7 +42,3 @@ def get_experience_for_volunteer(user, pk: int) -> Experience:
 
 def get_document_for_volunteer(user, pk: int) -> Document:
     return _get(Document.objects.visible_to(user), pk)
-
-
-def get_notification_for_user(user, pk: int) -> Notification:
-    return _get(Notification.objects.visible_to(user), pk)

@@ -33,11 +33,6 @@ urlpatterns = [
     ),
     path("candidatures/<int:pk>/envoi/", views.application_review, name="application_review"),
     path("candidatures/<int:pk>/retirer/", views.application_withdraw, name="application_withdraw"),
-    path("espace/notifications/", views.notifications, name="notifications"),
-    path("espace/notifications/<int:pk>/lue/", views.notification_read, name="notification_read"),
-    path(
-        "espace/notifications/tout-lu/", views.notifications_read_all, name="notifications_read_all"
-    ),
     path("espace/mes-donnees/", views.my_data, name="my_data"),
     path("espace/mes-donnees/export.json", views.my_data_export, name="my_data_export"),
     path("espace/supprimer-mon-compte/", views.account_delete, name="account_delete"),

@@ -17,14 +17,12 @@ from missions.enums import APPLICATION_WITHDRAWABLE, ApplicationStatus, MissionS
 from missions.models import Application, ApplicationChoice
 from missions.views import get_open_or_past_call
 from missions.workflow import WorkflowError
-from notifications.models import Notification
 from volunteers import completeness
 from volunteers import services as volunteer_services
 from volunteers.access import (
     get_application_for_volunteer,
     get_document_for_volunteer,
     get_experience_for_volunteer,
-    get_notification_for_user,
     volunteer_required,
 )
 from volunteers.enums import DocumentKind
@@ -469,34 +467,6 @@ def application_withdraw(request, pk: int):
         messages.error(request, _("Cette candidature ne peut plus être retirée."))
         return redirect("volunteers:application", application.pk)
     return render(request, "volunteers/application_withdraw.html", {"application": application})
-
-
-# Notifications -----------------------------------------------------------------------------------
-
-
-@volunteer_required
-def notifications(request):
-    rows = Notification.objects.visible_to(request.user)[:100]
-    return render(request, "volunteers/notifications.html", {"notifications": rows})
-
-
-@volunteer_required
-@require_POST
-def notification_read(request, pk: int):
-    notification = get_notification_for_user(request.user, pk)
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    if notification.link and request.POST.get("open"):
-        return redirect(notification.link)
-    return redirect("volunteers:notifications")
-
-
-@volunteer_required
-@require_POST
-def notifications_read_all(request):
-    Notification.objects.visible_to(request.user).unread().update(read_at=timezone.now())
-    return redirect("volunteers:notifications")
 
 
 # My data -----------------------------------------------------------------------------------------

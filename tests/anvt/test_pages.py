@@ -44,9 +44,7 @@ def test_every_page_offers_the_language_switcher_and_account_menu(client, volunt
 
 def _transferred(response) -> int:
     if response.streaming:
-        size = sum(len(chunk) for chunk in response.streaming_content)
-        response.close()
-        return size
+        return sum(len(chunk) for chunk in response.streaming_content)
     return len(response.content)
 
 

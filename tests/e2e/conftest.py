@@ -47,7 +47,7 @@ def screenshots() -> Path:
 
 @pytest.fixture
 def shoot(page, screenshots):
-    def take(name: str):
-        page.screenshot(path=screenshots / f"{name}.png", full_page=True)
+    def take(name: str, target=None):
+        (target or page).screenshot(path=screenshots / f"{name}.png", full_page=True)
 
     return take

@@ -83,7 +83,10 @@ def test_manager_reviews_shortlists_and_forms_a_contingent(live_server, page, sh
     page.get_by_role("button", name="Envoyer au partenaire").click()
     expect(page.get_by_text("Contingent envoyé au partenaire.")).to_be_visible()
     shoot("staff-07-contingent-sent")
-    assert Contingent.objects.get().status == "sent_to_partner"
+    assert (
+        Contingent.objects.get(name="VIR 2026 — France — Service Civique").status
+        == "sent_to_partner"
+    )
 
     page.goto(f"{url}/equipe/tableau-de-bord/")
     expect(page.get_by_role("heading", name="Tableau de bord")).to_be_visible()

@@ -218,10 +218,10 @@ def test_document_views_are_audited_and_shown(client, application, reviewer, man
     assert preview["Content-Disposition"].startswith("inline")
     assert preview["X-Frame-Options"] == "SAMEORIGIN"
     assert "frame-ancestors 'self'" in preview["Content-Security-Policy"]
-    preview.close()
+    assert b"".join(preview.streaming_content).startswith(b"%PDF")  # consuming closes the file
     download = client.get(reverse("staff:document_download", args=[application.pk, document.pk]))
     assert download["Content-Disposition"].startswith("attachment")
-    download.close()
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
 
     assert list(AccessLog.objects.values_list("user", "action", "object_id")) == [
         (reviewer.pk, "view", document.pk),

@@ -235,8 +235,8 @@ def test_two_managers_adding_the_last_seat_through_the_page_one_wins(manager, ca
     for thread in threads:
         thread.join(timeout=30)
 
-    assert sum("ajouté·e au contingent" in text for text in texts) == 1
-    assert sum("est complet" in text for text in texts) == 1
+    assert sum("Volontaire ajouté·e au contingent." in text for text in texts) == 1
+    assert sum(f"Le contingent « {contingent.name} » est complet." in text for text in texts) == 1
     contingent.refresh_from_db()
     assert (contingent.seats_taken, Placement.objects.count()) == (1, 1)
 

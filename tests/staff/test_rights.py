@@ -72,9 +72,9 @@ SECRETS = ["Secretname", "Akosua", "Motivation confidentielle", "Contingent secr
 
 def body(response) -> str:
     if response.streaming:
-        content = b"".join(response.streaming_content)
-        response.close()
-        return content.decode()
+        # Consuming the stream closes it (the test client wraps it); closing it by hand would
+        # fire request_finished and close the test's database connection.
+        return b"".join(response.streaming_content).decode()
     return response.content.decode()
 
 

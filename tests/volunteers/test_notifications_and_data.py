@@ -29,14 +29,12 @@ def test_notifications_list_and_mark_as_read(volunteer_client, volunteer):
     notify(volunteer, "application_submitted", {"application": application}, link="/espace/")
     in_app = Notification.objects.get(user=volunteer, channel="in_app")
 
-    page = volunteer_client.get(reverse("volunteers:notifications"))
+    page = volunteer_client.get(reverse("notifications:list"))
     assert "Candidature envoyée : VIR Lyon" in page.text
     assert Notification.objects.filter(user=volunteer, channel="email").count() == 1
     assert page.text.count('class="card notification') == 1  # e-mail rows are not listed
 
-    response = volunteer_client.post(
-        reverse("volunteers:notification_read", args=[in_app.pk]), {"open": "1"}
-    )
+    response = volunteer_client.post(reverse("notifications:read", args=[in_app.pk]), {"open": "1"})
     assert response["Location"] == "/espace/"
     in_app.refresh_from_db()
     assert in_app.read_at is not None
@@ -50,7 +48,7 @@ def test_mark_all_as_read(volunteer_client, volunteer):
             "application_submitted",
             {"application": ApplicationFactory(volunteer=volunteer)},
         )
-    volunteer_client.post(reverse("volunteers:notifications_read_all"))
+    volunteer_client.post(reverse("notifications:read_all"))
     assert not Notification.objects.visible_to(volunteer).unread().exists()
 
 
@@ -61,11 +59,11 @@ def test_another_users_notification_is_404(volunteer_client, other_volunteer):
         {"application": ApplicationFactory(volunteer=other_volunteer)},
     )
     theirs = Notification.objects.get(user=other_volunteer, channel="in_app")
-    response = volunteer_client.post(reverse("volunteers:notification_read", args=[theirs.pk]))
+    response = volunteer_client.post(reverse("notifications:read", args=[theirs.pk]))
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
-    assert theirs.subject not in volunteer_client.get(reverse("volunteers:notifications")).text
+    assert theirs.subject not in volunteer_client.get(reverse("notifications:list")).text
 
 
 def test_export_holds_everything_about_me_and_nothing_else(

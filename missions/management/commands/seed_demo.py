@@ -11,9 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
-from missions import services
+from missions import checking, services
 from missions.enums import Direction, MissionStatus
-from missions.models import Application, Call, Mission, MissionLanguage, Theme
+from missions.models import (
+    Application,
+    Call,
+    Contingent,
+    IncomingVolunteer,
+    Mission,
+    MissionLanguage,
+    Theme,
+)
 from partners.enums import MembershipRole, OrganisationKind
 from partners.models import PartnerMembership, PartnerOrganisation
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
@@ -62,10 +70,13 @@ PEOPLE = [
     ("manager@anvt.demo", "Afi Mensah", "fr", PROGRAMME_MANAGERS_GROUP, None),
     ("reviewer@anvt.demo", "Komlan Agbeko", "fr", REVIEWERS_GROUP, None),
     ("coordinator@france-volontaires.demo", "Claire Martin", "fr", None, "France Volontaires"),
+    ("coordinator@lome-solidarite.demo", "Kafui Lawson", "fr", None, "Association Lomé Solidarité"),
     ("ama@volontaire.demo", "Ama Koffi", "fr", None, None),
     ("kossi@volontaire.demo", "Kossi Adjo", "en", None, None),
     ("efua@volontaire.demo", "Efua Mensah", "fr", None, None),
     ("yao@volontaire.demo", "Yao Amegah", "fr", None, None),
+    ("sena@volontaire.demo", "Sena Dossou", "fr", None, None),
+    ("kodjo@volontaire.demo", "Kodjo Akakpo", "en", None, None),
 ]
 
 # (title, theme slug, country, city, direction, host partner, months from now, languages)
@@ -140,7 +151,10 @@ VOLUNTEER_FILES = [
     ("efua@volontaire.demo", date(2002, 11, 2), 26, True),
     ("yao@volontaire.demo", date(1999, 1, 20), 36, True),  # too old: shown as not eligible
     ("kossi@volontaire.demo", date(2004, 8, 9), 12, False),  # a draft, profile half done
+    ("sena@volontaire.demo", date(2001, 2, 14), 40, True),  # proposed to France Volontaires
+    ("kodjo@volontaire.demo", date(2002, 7, 3), 28, True),  # proposed to France Volontaires
 ]
+CONTINGENT_NAME = "VIR 2026 — France — premier contingent"
 
 
 class Command(BaseCommand):
@@ -201,6 +215,58 @@ class Command(BaseCommand):
         call = self._call(missions)
         for email, birth_date, months, submit in VOLUNTEER_FILES:
             self._volunteer(User.objects.get(email=email), call, birth_date, months, submit)
+        self._contingent(call, partners["France Volontaires"])
+        self._incoming(partners["Association Lomé Solidarité"])
+
+    def _contingent(self, call, partner):
+        """A contingent sent to France Volontaires, with two placements to confirm."""
+        if Contingent.objects.filter(name=CONTINGENT_NAME).exists():
+            return
+        User = get_user_model()
+        manager = User.objects.get(email="manager@anvt.demo")
+        contingent = services.create_contingent(
+            actor=manager, call=call, partner=partner, name=CONTINGENT_NAME, capacity=4
+        )
+        for email in ("sena@volontaire.demo", "kodjo@volontaire.demo"):
+            application = Application.objects.get(volunteer__email=email, call=call)
+            # The check after submission runs once the seed commits; these two need it now.
+            checking.check_applications([application.pk], job="seed_demo")
+            application.refresh_from_db()
+            services.start_review(application, actor=manager)
+            services.shortlist(application, actor=manager)
+            services.add_to_contingent(
+                contingent,
+                actor=manager,
+                application=application,
+                mission=application.choices.order_by("rank").first().mission,
+            )
+        services.send_contingent(contingent, actor=manager)
+
+    def _incoming(self, partner):
+        """A French volunteer declared by the host structure in Lomé, validated, just arrived."""
+        today = timezone.localdate()
+        incoming, created = IncomingVolunteer.objects.get_or_create(
+            passport_number="20FR45871",
+            defaults={
+                "partner": partner,
+                "first_name": "Camille",
+                "last_name": "Durand",
+                "nationality": "FR",
+                "birth_date": date(2001, 9, 22),
+                "sending_organisation": "France Volontaires",
+                "host_structure": partner,
+                "region": "grand_lome",
+                "theme": Theme.objects.get(slug="sante"),
+                "arrival_date": today - timedelta(days=5),
+                "departure_date": today + timedelta(days=270),
+                "emergency_contact_name": "Marie Durand",
+                "emergency_contact_phone": "+33612345678",
+            },
+        )
+        if created:
+            services.validate_incoming(
+                incoming, actor=get_user_model().objects.get(email="manager@anvt.demo")
+            )
 
     def _missions(self, partners):
         start = (timezone.localdate().replace(day=1) + timedelta(days=32 * 9)).replace(day=1)

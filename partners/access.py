@@ -1,0 +1,87 @@
+"""The one place partner views get their rows from: everything is scoped to the user's own
+organisation, and anything else answers 404 exactly like a missing object."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from accounts.roles import partner_membership_of
+from missions.models import Contingent, IncomingVolunteer, Mission, Placement
+from partners.models import PartnerMembership
+
+
+class PartnerScope:
+    """The rows one partner organisation may see."""
+
+    def __init__(self, membership: PartnerMembership):
+        self.membership = membership
+        self.organisation = membership.organisation
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.membership.is_coordinator
+
+    def contingents(self):
+        return Contingent.objects.for_partner(self.organisation).select_related("call")
+
+    def placements(self):
+        return Placement.objects.for_partner(self.organisation).select_related(
+            "contingent", "mission", "volunteer", "volunteer__volunteer_profile"
+        )
+
+    def incoming(self):
+        return IncomingVolunteer.objects.for_partner(self.organisation).select_related("theme")
+
+    def missions(self):
+        return Mission.objects.for_partner(self.organisation).select_related("theme")
+
+    def members(self):
+        return PartnerMembership.objects.filter(organisation=self.organisation).select_related(
+            "user"
+        )
+
+    def get(self, queryset, pk: int):
+        try:
+            return queryset.get(pk=pk)
+        except queryset.model.DoesNotExist as exc:
+            raise Http404 from exc
+
+
+def partner_required(view):
+    """Logged in and member of an active partner organisation; the view gets `scope`."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        membership = partner_membership_of(request.user)
+        if membership is None:
+            raise Http404
+        return view(request, PartnerScope(membership), *args, **kwargs)
+
+    return wrapper
+
+
+def coordinator_required(view):
+    """A coordinator with two-factor authentication: viewers may read, not act."""
+
+    @wraps(view)
+    def wrapper(request, scope: PartnerScope, *args, **kwargs):
+        from staff.access import has_mfa
+
+        if not scope.is_coordinator:
+            messages.error(
+                request, _("Seul·e un·e coordinateur·rice de votre organisation peut faire cela.")
+            )
+            return redirect("partners:home")
+        if not has_mfa(request.user):
+            messages.warning(
+                request, _("Activez la double authentification pour décider des affectations.")
+            )
+            return redirect("mfa_activate_totp")
+        return view(request, scope, *args, **kwargs)
+
+    return partner_required(wrapper)

@@ -1,0 +1,131 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from missions.models import IncomingVolunteer, Mission
+from partners.models import PartnerOrganisation
+from volunteers.forms import E164, DateInput, UploadField
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("confirm", _("Confirmer")), ("decline", _("Refuser"))])
+    reason = forms.CharField(
+        label=_("Motif du refus"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Indiquez le motif du refus."))
+        return cleaned
+
+
+class PlacementDateForm(forms.Form):
+    on = forms.DateField(label=_("Date"), widget=DateInput())
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(
+        label=_("Rapport"), max_length=20000, widget=forms.Textarea(attrs={"rows": 8})
+    )
+    file = UploadField(label=_("Fichier joint (facultatif)"), required=False)
+
+
+class InterruptForm(forms.Form):
+    on = forms.DateField(label=_("Date du retour"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Motif de l'interruption"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class IncomingForm(forms.ModelForm):
+    class Meta:
+        model = IncomingVolunteer
+        fields = [
+            "first_name",
+            "last_name",
+            "nationality",
+            "birth_date",
+            "passport_number",
+            "sending_organisation",
+            "host_structure",
+            "host_structure_name",
+            "region",
+            "theme",
+            "arrival_date",
+            "departure_date",
+            "emergency_contact_name",
+            "emergency_contact_phone",
+        ]
+        widgets = {
+            "birth_date": DateInput(),
+            "arrival_date": DateInput(),
+            "departure_date": DateInput(),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host_structure"].queryset = PartnerOrganisation.objects.filter(
+            active=True, country="TG"
+        )
+
+    def clean_passport_number(self):
+        number = self.cleaned_data["passport_number"].strip().upper().replace(" ", "")
+        if not number.isalnum() or not 6 <= len(number) <= 20:
+            raise forms.ValidationError(
+                _("Numéro de passeport invalide (6 à 20 lettres ou chiffres).")
+            )
+        return number
+
+    def clean_emergency_contact_phone(self):
+        phone = self.cleaned_data["emergency_contact_phone"].replace(" ", "")
+        if not E164.match(phone):
+            raise forms.ValidationError(
+                _("Numéro au format international, par exemple +33612345678.")
+            )
+        return phone
+
+    def clean(self):
+        cleaned = super().clean()
+        arrival, departure = cleaned.get("arrival_date"), cleaned.get("departure_date")
+        if arrival and departure and departure < arrival:
+            self.add_error("departure_date", _("Le départ précède l'arrivée."))
+        if not cleaned.get("host_structure") and not cleaned.get("host_structure_name"):
+            self.add_error(
+                "host_structure", _("Choisissez la structure d'accueil ou écrivez son nom.")
+            )
+        return cleaned
+
+
+class MissionOfferForm(forms.ModelForm):
+    class Meta:
+        model = Mission
+        fields = [
+            "title",
+            "description",
+            "theme",
+            "direction",
+            "country",
+            "city",
+            "start_date",
+            "end_date",
+            "seats",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("La fin précède le début."))
+        if cleaned.get("seats") == 0:
+            self.add_error("seats", _("Au moins une place."))
+        return cleaned
