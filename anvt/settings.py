@@ -164,6 +164,8 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: e-mail is the login, verification is mandatory, nothing reveals whether an
 # address is registered, failed logins are limited per account.
+# The account keeps its sign-up language and gets a welcome message (accounts/adapter.py).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -239,10 +241,25 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "ANVT <no-reply@anvt.tg>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Notifications: the outbox is delivered by these channel backends (an SMS gateway is added by
+# naming its class here); failures are retried with exponential back-off, then marked failed.
+NOTIFICATION_BACKENDS = {
+    "email": "notifications.backends.EmailBackend",
+    "sms": env("NOTIFICATION_SMS_BACKEND", "notifications.backends.ConsoleSmsBackend"),
+}
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+NOTIFICATION_RETRY_BASE_SECONDS = float(env("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
+# Pending messages older than this are queued again by the periodic job (broker down, lost task).
+NOTIFICATION_RESEND_AFTER_SECONDS = env_int("NOTIFICATION_RESEND_AFTER_SECONDS", 120)
+# A message claimed by a worker for longer than this (worker killed) is released for another.
+NOTIFICATION_STALE_CLAIM_SECONDS = env_int("NOTIFICATION_STALE_CLAIM_SECONDS", 600)
+
 # Celery: a real broker when CELERY_BROKER_URL is set, else tasks run eagerly in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
-CELERY_TASK_EAGER_PROPAGATES = True
+# Eager tasks behave as a worker's would: errors are logged and retries run (a propagated error
+# would end the retries of the first failure).
+CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 5
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = TIME_ZONE
@@ -258,11 +275,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 5 * 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 6 * 60)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing gives up quickly when the broker is down: the outbox and the periodic jobs catch up.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 # Periodic jobs (celery beat), in Lomé time.
 CELERY_BEAT_SCHEDULE = {
+    "resend-pending-notifications": {
+        "task": "notifications.tasks.resend_pending",
+        "schedule": 60.0,
+    },
+    "recheck-stuck-submissions": {
+        "task": "missions.tasks.recheck_stuck_submissions",
+        "schedule": 300.0,
+    },
     "recheck-open-calls-nightly": {
         "task": "missions.tasks.recheck_open_calls",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "daily-reminders": {
+        "task": "missions.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=30),
     },
 }
 

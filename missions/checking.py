@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
+from anvt.celery import delay_on_commit
 from audit.models import StatusChange
 from missions import eligibility
 from missions.enums import (
@@ -220,7 +221,7 @@ def start_batch(call: Call, *, requested_by=None) -> EligibilityBatch:
         requested_by=requested_by,
         total=Application.objects.filter(call=call, status__in=APPLICATION_OPEN).count(),
     )
-    recheck_call.delay_on_commit(batch_id=batch.pk)
+    delay_on_commit(recheck_call, batch_id=batch.pk)
     return batch
 
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP
+from anvt.celery import delay_on_commit
 from missions import eligibility, rules
 from missions.enums import (
     APPLICATION_DECIDED,
@@ -145,7 +146,7 @@ def submit_application(application: Application, *, actor) -> None:
             {"application": application},
             link=_application_link(application),
         )
-        check_application_eligibility.delay_on_commit(application_id=application.pk)
+        delay_on_commit(check_application_eligibility, application_id=application.pk)
 
 
 def _staff_move(application: Application, to_status: str, *, actor, reason: str = "") -> None:
@@ -188,6 +189,7 @@ def withdraw(application: Application, *, actor, reason: str = "") -> None:
     with transaction.atomic():
         if not transition(application, A.WITHDRAWN, actor=actor, reason=reason):
             return
+        _notify_application_status(application)
         for placement in application.placements.filter(
             status__in=[P.PLANNED, P.PROPOSED, P.CONFIRMED]
         ).select_related("contingent"):
@@ -254,7 +256,7 @@ def volunteer_data_changed(volunteer) -> None:
         call__closes_at__gt=now,
     ).values_list("pk", flat=True)
     for application_id in ids:
-        check_application_eligibility.delay_on_commit(application_id=application_id)
+        delay_on_commit(check_application_eligibility, application_id=application_id)
 
 
 # Contingents and placements ----------------------------------------------------------------------
@@ -433,6 +435,7 @@ def decline_placement(placement: Placement, *, actor, reason: str) -> None:
             return
         _free_seat(placement.contingent)
         transition(placement.application, A.SHORTLISTED, actor=None, job="placement_declined")
+        _notify_application_status(placement.application)
         _notify_placement_decision(placement, reason=reason.strip())
         _settle_contingent(placement.contingent)
 

@@ -4,8 +4,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from missions import checking
-from missions.enums import BatchStatus
-from missions.models import Call, EligibilityBatch
+from missions.enums import ApplicationStatus, BatchStatus
+from missions.models import Application, Call, EligibilityBatch
 
 logger = logging.getLogger(__name__)
 
@@ -35,3 +35,28 @@ def recheck_open_calls() -> None:
     """Nightly: re-check every open application of every open call."""
     for call in Call.objects.open_at(timezone.now()):
         checking.start_batch(call)
+
+
+@shared_task
+def send_reminders() -> None:
+    """Daily: deadline, confirmation and document-expiry reminders (each at most once)."""
+    from missions.reminders import send_all
+
+    logger.info("reminders queued: %s", send_all())
+
+
+@shared_task
+def recheck_stuck_submissions() -> None:
+    """Submitted applications still without a report (the broker was down at submission)."""
+    limit = timezone.now() - timezone.timedelta(minutes=5)
+    ids = list(
+        Application.objects.filter(
+            status=ApplicationStatus.SUBMITTED,
+            eligibility_report__isnull=True,
+            submitted_at__lt=limit,
+        ).values_list("pk", flat=True)[:5000]
+    )
+    for start in range(0, len(ids), checking.CHUNK_SIZE):
+        checking.check_applications(
+            ids[start : start + checking.CHUNK_SIZE], job="stuck_submission"
+        )

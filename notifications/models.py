@@ -49,6 +49,7 @@ class Notification(models.Model):
         _("état"), max_length=8, choices=State.choices, default=State.PENDING, db_index=True
     )
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     # Reminders and other once-only messages name what they are about, so that a second run of
     # the same job finds the row and adds nothing.
@@ -63,7 +64,10 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "channel", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "channel", "read_at"]),
+            models.Index(fields=["state", "created_at"], name="notification_outbox"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "channel", "dedupe_key"],
@@ -74,3 +78,26 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.user}: {self.subject}"
+
+
+class EmailOptOut(models.Model):
+    """A user who chose not to receive the e-mails of one family (the in-app message stays)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_opt_outs",
+        verbose_name=_("utilisateur"),
+    )
+    family = models.CharField(_("famille de messages"), max_length=20)
+    created_at = models.DateTimeField(_("le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("désabonnement")
+        verbose_name_plural = _("désabonnements")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "family"], name="opt_out_once_per_family"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ✗ {self.family}"

@@ -1,17 +1,27 @@
-"""Writing the outbox: messages rendered in the recipient's language, in the event's transaction."""
+"""The outbox: messages rendered in the recipient's language and written in the event's
+transaction, then delivered after the commit, at most once each, with retries."""
 
+import logging
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 
-from notifications.models import Channel, Notification
+from notifications.backends import backend_for
+from notifications.families import MANDATORY, family_of
+from notifications.models import Channel, EmailOptOut, Notification, State
 
-# Events and the channels they use. Every event is shown in the portal; most are e-mailed too.
+logger = logging.getLogger(__name__)
+
 EMAIL_AND_IN_APP = (Channel.IN_APP, Channel.EMAIL)
+UNSUBSCRIBE_SALT = "anvt.notifications.unsubscribe"
 
 
 @dataclass
@@ -26,6 +36,22 @@ class Message:
     channels: tuple[str, ...] = EMAIL_AND_IN_APP
 
 
+def unsubscribe_url(user, event: str) -> str:
+    family = family_of(event)
+    if family in MANDATORY:
+        return ""
+    token = signing.dumps([user.pk, family], salt=UNSUBSCRIBE_SALT)
+    return f"{settings.SITE_URL}{reverse('notifications:unsubscribe', args=[token])}"
+
+
+def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    try:
+        user_id, family = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return user_id, family
+
+
 def render(message: Message, channel: str) -> Notification:
     language = getattr(message.user, "language", None) or settings.LANGUAGE_CODE
     context = {
@@ -33,6 +59,9 @@ def render(message: Message, channel: str) -> Notification:
         "user": message.user,
         "link": f"{settings.SITE_URL}{message.link}" if message.link else "",
         "site_url": settings.SITE_URL,
+        "unsubscribe_url": unsubscribe_url(message.user, message.event)
+        if channel == Channel.EMAIL
+        else "",
     }
     with translation.override(language):
         base = f"notifications/{message.event}"
@@ -41,6 +70,7 @@ def render(message: Message, channel: str) -> Notification:
         body_html = (
             render_to_string(f"{base}/body.html", context) if channel == Channel.EMAIL else ""
         )
+    delivered = channel == Channel.IN_APP  # the row itself is the in-app message
     return Notification(
         user=message.user,
         event=message.event,
@@ -51,38 +81,158 @@ def render(message: Message, channel: str) -> Notification:
         body_html=body_html,
         link=message.link,
         dedupe_key=message.dedupe_key,
+        state=State.SENT if delivered else State.PENDING,
+        sent_at=timezone.now() if delivered else None,
     )
+
+
+def _wanted(messages: list[Message]) -> list[tuple[Message, str]]:
+    """(message, channel) pairs, less e-mails the user opted out of and once-only messages
+    already in the outbox (two queries whatever the number of messages)."""
+    users = {m.user.pk for m in messages}
+    opted_out = set(EmailOptOut.objects.filter(user_id__in=users).values_list("user_id", "family"))
+    keys = {m.dedupe_key for m in messages if m.dedupe_key}
+    existing = (
+        set(
+            Notification.objects.filter(dedupe_key__in=keys).values_list(
+                "user_id", "channel", "dedupe_key"
+            )
+        )
+        if keys
+        else set()
+    )
+    pairs = []
+    for message in messages:
+        for channel in message.channels:
+            if (
+                channel != Channel.IN_APP
+                and (message.user.pk, family_of(message.event)) in opted_out
+            ):
+                continue
+            if message.dedupe_key and (message.user.pk, channel, message.dedupe_key) in existing:
+                continue
+            pairs.append((message, channel))
+    return pairs
 
 
 def queue(messages: Iterable[Message]) -> list[Notification]:
-    """Write the notifications of these messages and send the e-mails once the transaction commits.
+    """Write the notifications of these messages; deliver them once the transaction commits.
 
     Must run inside the transaction of the event, so that a rolled-back event sends nothing.
-    Messages with a dedupe key already in the outbox are skipped.
+    If the broker cannot be reached at commit, the rows stay pending for the periodic job.
     """
-    from notifications.tasks import send_notifications
-
-    rows = [render(message, channel) for message in messages for channel in message.channels]
-    if not rows:
+    messages = list(messages)
+    if not messages:
         return []
-    created = Notification.objects.bulk_create(
-        rows, ignore_conflicts=any(r.dedupe_key for r in rows)
+    rows = Notification.objects.bulk_create(
+        render(message, channel) for message, channel in _wanted(messages)
     )
-    # With ignore_conflicts the primary keys are not returned on every database: read them back.
-    if any(row.pk is None for row in created):
-        keys = {(row.user_id, row.channel, row.dedupe_key) for row in rows}
-        created = [
-            row
-            for row in Notification.objects.filter(
-                dedupe_key__in={key for _u, _c, key in keys}, sent_at__isnull=True
-            )
-            if (row.user_id, row.channel, row.dedupe_key) in keys
-        ]
-    email_ids = [row.pk for row in created if row.channel == Channel.EMAIL and row.pk]
-    if email_ids:
-        transaction.on_commit(lambda: send_notifications.delay(notification_ids=email_ids))
-    return created
+    to_send = [row.pk for row in rows if row.state == State.PENDING]
+    if to_send:
+        transaction.on_commit(lambda: dispatch(to_send), robust=True)
+    return rows
 
 
 def notify(user, event: str, context: dict | None = None, *, link: str = "", **options):
     return queue([Message(user=user, event=event, context=context or {}, link=link, **options)])
+
+
+def dispatch(notification_ids: list[int]) -> None:
+    """Hand the rows to a worker, in batches. A broker failure is logged, not raised: the rows
+    are pending and the periodic job will queue them again."""
+    from notifications.tasks import send_notifications
+
+    for start in range(0, len(notification_ids), BATCH_SIZE):
+        batch = notification_ids[start : start + BATCH_SIZE]
+        try:
+            send_notifications.delay(notification_ids=batch)
+        except Exception:
+            logger.exception("outbox: could not queue %s notifications", len(batch))
+            return
+
+
+BATCH_SIZE = 200
+
+
+@dataclass
+class Delivery:
+    sent: list[int] = field(default_factory=list)
+    to_retry: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def deliver(notification_ids: list[int]) -> Delivery:
+    """Send the pending rows among these ids, each at most once.
+
+    Rows are claimed (pending -> sending) under a row lock that other workers skip, so that two
+    workers given the same ids never send the same row twice.
+    """
+    outcome = Delivery()
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=notification_ids, state=State.PENDING)
+            .exclude(channel=Channel.IN_APP)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=claimed).update(
+            state=State.SENDING, attempts=F("attempts") + 1, claimed_at=now
+        )
+    if not claimed:
+        return outcome
+    rows = Notification.objects.filter(pk__in=claimed).select_related(
+        "user", "user__volunteer_profile"
+    )
+    by_channel = defaultdict(list)
+    for row in rows:
+        by_channel[row.channel].append(row)
+    errors: dict[int, str] = {}
+    for channel, batch in by_channel.items():
+        results = backend_for(channel).send(batch)
+        errors.update({pk: error for pk, error in results.items() if error})
+        outcome.sent += [pk for pk, error in results.items() if not error]
+    Notification.objects.filter(pk__in=outcome.sent).update(
+        state=State.SENT, sent_at=timezone.now(), last_error=""
+    )
+    if errors:
+        attempts = dict(Notification.objects.filter(pk__in=errors).values_list("pk", "attempts"))
+        for pk, error in errors.items():
+            final = attempts[pk] >= settings.NOTIFICATION_MAX_ATTEMPTS
+            Notification.objects.filter(pk=pk).update(
+                state=State.FAILED if final else State.PENDING, last_error=error
+            )
+            (outcome.failed if final else outcome.to_retry).append(pk)
+        logger.warning(
+            "outbox: %s notifications failed, %s will be retried",
+            len(errors),
+            len(outcome.to_retry),
+        )
+    return outcome
+
+
+def release_stale_claims() -> int:
+    """Rows a worker claimed but never finished (killed mid-task) become pending again."""
+    limit = timezone.now() - timezone.timedelta(seconds=settings.NOTIFICATION_STALE_CLAIM_SECONDS)
+    return Notification.objects.filter(state=State.SENDING, claimed_at__lt=limit).update(
+        state=State.PENDING
+    )
+
+
+def overdue_ids() -> list[int]:
+    """Pending rows older than a few minutes: their task was lost or never queued."""
+    limit = timezone.now() - timezone.timedelta(seconds=settings.NOTIFICATION_RESEND_AFTER_SECONDS)
+    return list(
+        Notification.objects.filter(state=State.PENDING, created_at__lt=limit)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=limit))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:5000]
+    )
+
+
+def retry_failed(queryset) -> int:
+    """Staff retry: failed rows get a fresh set of attempts and are queued again."""
+    ids = list(queryset.filter(state=State.FAILED).values_list("pk", flat=True))
+    Notification.objects.filter(pk__in=ids).update(state=State.PENDING, attempts=0)
+    transaction.on_commit(lambda: dispatch(ids), robust=True)
+    return len(ids)

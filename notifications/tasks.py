@@ -1,53 +1,35 @@
 import logging
+import random
 
 from celery import shared_task
-from django.core.mail import EmailMultiAlternatives
-from django.db.models import F
-from django.utils import timezone
+from django.conf import settings
 
-from notifications.models import Channel, Notification, State
+from notifications import services
 
 logger = logging.getLogger(__name__)
 
 
-def send_one(notification_id: int) -> bool:
-    """Send one pending e-mail at most once: the row is claimed by a conditional update."""
-    claimed = Notification.objects.filter(
-        pk=notification_id, channel=Channel.EMAIL, state=State.PENDING
-    ).update(state=State.SENDING, attempts=F("attempts") + 1)
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("user").get(pk=notification_id)
-    message = EmailMultiAlternatives(
-        subject=notification.subject,
-        body=notification.body,
-        to=[notification.user.email],
-    )
-    if notification.body_html:
-        message.attach_alternative(notification.body_html, "text/html")
-    try:
-        message.send()
-    except Exception as exc:
-        Notification.objects.filter(pk=notification_id).update(
-            state=State.PENDING, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
-        raise
-    Notification.objects.filter(pk=notification_id).update(
-        state=State.SENT, sent_at=timezone.now(), last_error=""
-    )
-    return True
+def backoff(retries: int) -> float:
+    """Exponential back-off with jitter: base * 2^n, plus up to one base at random."""
+    base = settings.NOTIFICATION_RETRY_BASE_SECONDS
+    return base * 2**retries + random.uniform(0, base)  # noqa: S311 (jitter, not security)
 
 
-@shared_task(bind=True, max_retries=5)
+@shared_task(bind=True, max_retries=None)
 def send_notifications(self, *, notification_ids: list[int]):
-    failed = []
-    for notification_id in notification_ids:
-        try:
-            send_one(notification_id)
-        except Exception:
-            logger.exception("notification %s: sending failed", notification_id)
-            failed.append(notification_id)
-    if failed:
+    """Deliver these notifications; retry the failed ones later until they are marked failed."""
+    outcome = services.deliver(notification_ids)
+    if outcome.to_retry:
         raise self.retry(
-            kwargs={"notification_ids": failed}, countdown=2 ** (self.request.retries + 1)
+            kwargs={"notification_ids": outcome.to_retry}, countdown=backoff(self.request.retries)
         )
+
+
+@shared_task
+def resend_pending():
+    """Periodic: release claims of killed workers and queue what is still pending."""
+    released = services.release_stale_claims()
+    ids = services.overdue_ids()
+    if released or ids:
+        logger.info("outbox: %s stale claims released, %s pending queued again", released, len(ids))
+    services.dispatch(ids)

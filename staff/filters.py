@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from missions.enums import ApplicationStatus
 from missions.models import Application, ApplicationChoice, Mission, Theme
+from notifications.families import EVENT_FAMILY
+from notifications.models import Channel, Notification, State
 from volunteers.enums import Gender, Region, VerificationStatus
+from volunteers.forms import DateInput
 from volunteers.models import Experience
 
 YES_NO = [("yes", _("Oui")), ("no", _("Non"))]
@@ -171,3 +174,28 @@ class ApplicationFilter(django_filters.FilterSet):
         if not getattr(self.form, "cleaned_data", {}).get("sort"):
             queryset = queryset.order_by(*ORDER_BY["-submitted"])
         return queryset
+
+
+class OutboxFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(
+        label=_("État"), choices=State.choices, empty_label=_("Tous")
+    )
+    event = django_filters.ChoiceFilter(
+        label=_("Événement"), choices=[(e, e) for e in sorted(EVENT_FAMILY)], empty_label=_("Tous")
+    )
+    channel = django_filters.ChoiceFilter(
+        label=_("Canal"), choices=Channel.choices, empty_label=_("Tous")
+    )
+    since = django_filters.DateFilter(
+        label=_("Depuis le"), field_name="created_at", lookup_expr="date__gte", widget=DateInput()
+    )
+    until = django_filters.DateFilter(
+        label=_("Jusqu'au"), field_name="created_at", lookup_expr="date__lte", widget=DateInput()
+    )
+    q = django_filters.CharFilter(
+        label=_("Destinataire"), field_name="user__email", lookup_expr="icontains"
+    )
+
+    class Meta:
+        model = Notification
+        fields: list[str] = []

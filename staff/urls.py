@@ -48,4 +48,6 @@ urlpatterns = [
     path("accueil/", views.incoming, name="incoming"),
     path("accueil/<int:pk>/valider/", views.incoming_validate, name="incoming_validate"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
+    path("envois/", views.outbox, name="outbox"),
+    path("envois/renvoyer/", views.outbox_retry, name="outbox_retry"),
 ]

@@ -34,6 +34,8 @@ from missions.models import (
 )
 from missions.rules import is_programme_manager
 from missions.workflow import WorkflowError, can_transition
+from notifications.models import Notification
+from notifications.services import retry_failed
 from staff import dashboard as figures
 from staff.access import (
     calls_for_staff,
@@ -45,7 +47,7 @@ from staff.access import (
     manager_required,
     staff_required,
 )
-from staff.filters import ApplicationFilter
+from staff.filters import ApplicationFilter, OutboxFilter
 from staff.forms import (
     CallForm,
     ContingentForm,
@@ -659,3 +661,44 @@ def incoming_validate(request, pk: int):
     else:
         messages.success(request, _("Déclaration validée."))
     return redirect("staff:incoming")
+
+
+# Outbox ------------------------------------------------------------------------------------------
+
+
+@manager_required
+def outbox(request):
+    filterset = OutboxFilter(request.GET, queryset=Notification.objects.select_related("user"))
+    rows = filterset.qs.order_by("-created_at", "-pk").only(
+        "id",
+        "event",
+        "channel",
+        "state",
+        "subject",
+        "attempts",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "user__email",
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "staff/outbox.html",
+        {"filter": filterset, "page": page, "query": query.urlencode(), "section": "outbox"},
+    )
+
+
+@manager_required
+@require_POST
+def outbox_retry(request):
+    """Retry one failed message, or every failed message the current filters select."""
+    if request.POST.get("notification"):
+        queryset = Notification.objects.filter(pk=request.POST["notification"])
+    else:
+        queryset = OutboxFilter(request.POST, queryset=Notification.objects.all()).qs
+    count = retry_failed(queryset)
+    messages.success(request, _("%(count)s message(s) renvoyé(s).") % {"count": count})
+    return redirect(f"{reverse('staff:outbox')}?{request.POST.get('query', '')}")

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anvt.celery import delay_on_commit
 from audit.models import AccessLog, StatusChange
 from missions.enums import APPLICATION_WITHDRAWABLE
 from missions.models import Application
@@ -265,7 +266,7 @@ def request_erasure(user) -> None:
     user.is_active = False
     user.save(update_fields=["is_active"])
     _end_sessions(user)
-    erase_volunteer.delay_on_commit(user_id=user.pk)
+    delay_on_commit(erase_volunteer, user_id=user.pk)
 
 
 def _end_sessions(user) -> None:

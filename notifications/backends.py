@@ -1,0 +1,70 @@
+"""Channels deliver notifications. Each is a small class named in settings.NOTIFICATION_BACKENDS,
+so that an SMS gateway can be added by configuration: a class with `send(notifications)`."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, mailers
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+class Backend:
+    def send(self, notifications) -> dict[int, str | None]:
+        """Deliver each notification; return {id: None when sent, or the error's text}."""
+        raise NotImplementedError
+
+
+class EmailBackend(Backend):
+    """Through Django's default mailer, one connection for the whole batch."""
+
+    def send(self, notifications):
+        results = {}
+        with mailers.default as connection:
+            for notification in notifications:
+                message = EmailMultiAlternatives(
+                    subject=notification.subject,
+                    body=notification.body,
+                    to=[notification.user.email],
+                    headers=_headers(notification),
+                    connection=connection,
+                )
+                if notification.body_html:
+                    message.attach_alternative(notification.body_html, "text/html")
+                try:
+                    connection.send_messages([message])
+                except Exception as exc:
+                    results[notification.pk] = f"{type(exc).__name__}: {exc}"[:2000]
+                else:
+                    results[notification.pk] = None
+        return results
+
+
+def _headers(notification) -> dict[str, str]:
+    from notifications.services import unsubscribe_url
+
+    url = unsubscribe_url(notification.user, notification.event)
+    return {"List-Unsubscribe": f"<{url}>"} if url else {}
+
+
+class ConsoleSmsBackend(Backend):
+    """Development stand-in for an SMS gateway: writes each SMS to the log."""
+
+    def send(self, notifications):
+        results = {}
+        for notification in notifications:
+            profile = getattr(notification.user, "volunteer_profile", None)
+            phone = getattr(profile, "phone", "")
+            if not phone:
+                results[notification.pk] = "no phone number"
+                continue
+            logger.info(
+                "SMS to %s: %s", phone, f"{notification.subject} — {notification.body}"[:160]
+            )
+            results[notification.pk] = None
+        return results
+
+
+def backend_for(channel: str) -> Backend:
+    return import_string(settings.NOTIFICATION_BACKENDS[channel])()
