@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffIdleTimeoutMiddleware",
 ]
 
 ROOT_URLCONF = "anvt.urls"
@@ -147,6 +148,8 @@ CACHES = {
 }
 # Sessions live in the database: any web process can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Staff and partner coordinators are logged out after an idle hour (accounts/middleware.py).
+STAFF_IDLE_SECONDS = env_int("STAFF_IDLE_SECONDS", 60 * 60)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -221,9 +224,15 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # E-mail: SMTP when EMAIL_HOST is set, else printed on the console.
 _email_host = env("EMAIL_HOST")
+_email_file_path = env("EMAIL_FILE_PATH")  # each e-mail written to a file (staging, fault tests)
 MAILERS = {
     "default": (
         {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": _email_file_path},
+        }
+        if _email_file_path
+        else {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": _email_host,
@@ -337,10 +346,12 @@ LOGGING = {
         "json": {"()": "anvt.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
+    "filters": {"redact": {"()": "anvt.logs.RedactSecrets"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env("LOG_FORMAT", "plain" if DEBUG else "json"),
+            "filters": ["redact"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},

@@ -311,23 +311,36 @@ def add_to_contingent(
         raise WorkflowError(
             _("Seule une candidature présélectionnée ou sur liste d'attente peut être ajoutée.")
         )
-    with transaction.atomic():
-        _take_seat(contingent)
-        transition(application, A.SELECTED, actor=actor)
-        application.decided_at = application.decided_at or timezone.now()
-        application.save(update_fields=["decided_at"])
-        placement = Placement.objects.create(
-            contingent=contingent,
-            application=application,
-            volunteer_id=application.volunteer_id,
-            mission=mission,
-        )
-        if contingent.status != C.FORMING:
-            # The contingent is already with the partner: offer the freed seat at once.
-            if contingent.status == C.CONFIRMED:
-                transition(contingent, C.SENT_TO_PARTNER, actor=actor)
-            _propose(contingent, [placement], actor=actor)
-        _notify_application_status(application)
+    previous_status = application.status
+    try:
+        with transaction.atomic():
+            placement = _place(contingent, actor=actor, application=application, mission=mission)
+    except WorkflowError:
+        application.status = previous_status  # the database was rolled back; so is the object
+        raise
+    return placement
+
+
+def _place(contingent: Contingent, *, actor, application: Application, mission: Mission):
+    """The writes of add_to_contingent, inside its transaction."""
+    # The application is locked first: a second, simultaneous click finds it selected.
+    if not transition(application, A.SELECTED, actor=actor):
+        raise WorkflowError(_("Cette candidature est déjà sélectionnée."))
+    _take_seat(contingent)
+    application.decided_at = application.decided_at or timezone.now()
+    application.save(update_fields=["decided_at"])
+    placement = Placement.objects.create(
+        contingent=contingent,
+        application=application,
+        volunteer_id=application.volunteer_id,
+        mission=mission,
+    )
+    if contingent.status != C.FORMING:
+        # The contingent is already with the partner: offer the freed seat at once.
+        if contingent.status == C.CONFIRMED:
+            transition(contingent, C.SENT_TO_PARTNER, actor=actor)
+        _propose(contingent, [placement], actor=actor)
+    _notify_application_status(application)
     return placement
 
 

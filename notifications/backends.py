@@ -11,16 +11,17 @@ logger = logging.getLogger(__name__)
 
 
 class Backend:
-    def send(self, notifications) -> dict[int, str | None]:
-        """Deliver each notification; return {id: None when sent, or the error's text}."""
+    def send(self, notifications, on_sent) -> dict[int, str]:
+        """Deliver each notification, calling on_sent(notification) as soon as one is handed
+        over; return {id: error text} for those that failed."""
         raise NotImplementedError
 
 
 class EmailBackend(Backend):
     """Through Django's default mailer, one connection for the whole batch."""
 
-    def send(self, notifications):
-        results = {}
+    def send(self, notifications, on_sent):
+        errors = {}
         with mailers.default as connection:
             for notification in notifications:
                 message = EmailMultiAlternatives(
@@ -35,10 +36,10 @@ class EmailBackend(Backend):
                 try:
                     connection.send_messages([message])
                 except Exception as exc:
-                    results[notification.pk] = f"{type(exc).__name__}: {exc}"[:2000]
+                    errors[notification.pk] = f"{type(exc).__name__}: {exc}"[:2000]
                 else:
-                    results[notification.pk] = None
-        return results
+                    on_sent(notification)
+        return errors
 
 
 def _headers(notification) -> dict[str, str]:
@@ -51,19 +52,18 @@ def _headers(notification) -> dict[str, str]:
 class ConsoleSmsBackend(Backend):
     """Development stand-in for an SMS gateway: writes each SMS to the log."""
 
-    def send(self, notifications):
-        results = {}
+    def send(self, notifications, on_sent):
+        errors = {}
         for notification in notifications:
             profile = getattr(notification.user, "volunteer_profile", None)
             phone = getattr(profile, "phone", "")
             if not phone:
-                results[notification.pk] = "no phone number"
+                errors[notification.pk] = "no phone number"
                 continue
-            logger.info(
-                "SMS to %s: %s", phone, f"{notification.subject} — {notification.body}"[:160]
-            )
-            results[notification.pk] = None
-        return results
+            text = f"{notification.subject} — {notification.body}"[:160]
+            logger.info("SMS to %s: %s", phone, text)
+            on_sent(notification)
+        return errors
 
 
 def backend_for(channel: str) -> Backend:

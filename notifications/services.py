@@ -187,14 +187,18 @@ def deliver(notification_ids: list[int]) -> Delivery:
     by_channel = defaultdict(list)
     for row in rows:
         by_channel[row.channel].append(row)
+
+    def mark_sent(notification):
+        # At once, message by message: a worker killed mid-batch leaves behind only rows that
+        # were really not handed over, which the periodic job sends again.
+        Notification.objects.filter(pk=notification.pk).update(
+            state=State.SENT, sent_at=timezone.now(), last_error=""
+        )
+        outcome.sent.append(notification.pk)
+
     errors: dict[int, str] = {}
     for channel, batch in by_channel.items():
-        results = backend_for(channel).send(batch)
-        errors.update({pk: error for pk, error in results.items() if error})
-        outcome.sent += [pk for pk, error in results.items() if not error]
-    Notification.objects.filter(pk__in=outcome.sent).update(
-        state=State.SENT, sent_at=timezone.now(), last_error=""
-    )
+        errors.update(backend_for(channel).send(batch, mark_sent))
     if errors:
         attempts = dict(Notification.objects.filter(pk__in=errors).values_list("pk", "attempts"))
         for pk, error in errors.items():

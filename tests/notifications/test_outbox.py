@@ -297,7 +297,7 @@ def test_outbox_page_runs_a_constant_number_of_queries(
         for _ in range(count):
             notify(UserFactory(), "account_created")
     client.force_login(manager)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         page = client.get(reverse("staff:outbox"))
     assert len(page.context["page"]) == min(count * 2, 50)
 

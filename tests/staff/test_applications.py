@@ -67,7 +67,7 @@ def test_list_runs_a_constant_number_of_queries(
 ):
     for n in range(count):
         make(call, f"Nom{n:02d}")
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):
         response = manager_client.get(
             reverse("staff:applications"), {"call": call.pk, "sort": "-score"}
         )

@@ -1,0 +1,73 @@
+"""Two simultaneous clicks on the same decision change it once (PostgreSQL row locks)."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from audit.models import StatusChange
+from missions.models import Placement
+from notifications.models import Notification
+from tests.conftest import require_service
+from tests.factories import ApplicationFactory, ContingentFactory, complete_volunteer
+
+
+def twice_at_once(user, url, data):
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "concurrent transactions need PostgreSQL (DATABASE_URL)")
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(user)
+    barrier = threading.Barrier(2, timeout=10)
+    statuses = []
+
+    def post(client):
+        barrier.wait()
+        statuses.append(client.post(url, data).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=post, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirm_clicks_confirm_once(coordinator_a, sent_contingent):
+    placement = sent_contingent.placements.order_by("pk").first()
+    statuses = twice_at_once(
+        coordinator_a,
+        reverse("partners:placement_decide", args=[placement.pk]),
+        {"decision": "confirm"},
+    )
+    assert statuses == [302, 302]
+    placement.refresh_from_db()
+    assert placement.status == "confirmed"
+    assert (
+        StatusChange.objects.filter(
+            object_id=placement.pk, to_status="confirmed", content_type__model="placement"
+        ).count()
+        == 1
+    )
+    assert Notification.objects.filter(event="placement_decided", channel="email").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_select_clicks_select_once(manager, call):
+    contingent = ContingentFactory(call=call, capacity=3)
+    application = ApplicationFactory(
+        call=call, volunteer=complete_volunteer(), status="shortlisted"
+    )
+    url = reverse("staff:contingent_add", args=[contingent.pk])
+    statuses = twice_at_once(
+        manager, url, {"application": application.pk, "mission": call.missions.get().pk}
+    )
+    assert statuses == [302, 302]
+    contingent.refresh_from_db()
+    assert (contingent.seats_taken, Placement.objects.count()) == (1, 1)
+    application.refresh_from_db()
+    assert application.status == "selected"
