@@ -9,7 +9,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
 	&& { command -v $$p; break; }; done)
 
-.PHONY: run test fmt lint migrations-check messages makemessages static bench clean
+.PHONY: run test fmt lint migrations-check messages makemessages static bench audit clean
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -52,6 +52,23 @@ fmt: $(VENV)/.installed
 
 migrations-check: $(VENV)/.installed
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
+
+# Every benchmark on PostgreSQL and Redis (this machine's, or BENCH_DATABASE_URL and
+# BENCH_BROKER_URL); writes benchmarks/results/latest.json and latest.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/anvt_bench
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/2
+bench: messages
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { \
+		echo "wrk is missing: install it (apt-get install wrk)" >&2; exit 1; }
+	-psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))" 2>/dev/null
+	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v 0
+	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) LOG_LEVEL=WARNING \
+		$(PY) manage.py bench_all
+
+# pip-audit needs a vulnerability database (PyPI's JSON API or OSV); it fails when none answers.
+audit: $(VENV)/.installed
+	$(PY) -m pip install --quiet pip-audit==2.10.1
+	$(PY) -m pip_audit --strict --no-deps --disable-pip -r requirements.lock
 
 clean:
 	rm -rf $(VENV) var

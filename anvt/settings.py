@@ -63,6 +63,8 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Adds /bench/bare/, a view that does nothing, as the baseline of the HTTP benchmark.
+BENCHMARK_VIEWS = env_bool("ANVT_BENCHMARK_VIEWS", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -224,11 +226,11 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 
 # E-mail: SMTP when EMAIL_HOST is set, else printed on the console.
 _email_host = env("EMAIL_HOST")
-_email_file_path = env("EMAIL_FILE_PATH")  # each e-mail written to a file (staging, fault tests)
+_email_file_path = env("EMAIL_FILE_PATH")  # e-mails written to files (staging, fault tests)
 MAILERS = {
     "default": (
         {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "BACKEND": env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"),
             "OPTIONS": {"file_path": _email_file_path},
         }
         if _email_file_path

@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,3 +21,6 @@ urlpatterns = [
     path("", include("missions.urls")),
     path("", include("volunteers.urls")),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    urlpatterns.append(path("bench/bare/", views.bare))

@@ -2,12 +2,17 @@ import logging
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
 logger = logging.getLogger(__name__)
+
+
+def bare(request):
+    """The HTTP benchmark's baseline: Django's own cost, with no query and no template."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def home(request):

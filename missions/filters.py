@@ -24,7 +24,7 @@ def _month_choices():
 
 
 def _country_choices():
-    codes = Mission.objects.published().values_list("country", flat=True).distinct()
+    codes = Mission.objects.published().order_by().values_list("country", flat=True).distinct()
     return sorted(((code, countries.name(code)) for code in codes), key=lambda item: item[1])
 
 

@@ -67,11 +67,8 @@ def _notify_application_status(application: Application, *, reason: str = "") ->
     notify(
         application.volunteer,
         "application_status",
-        {
-            "application": application,
-            "status_label": application.get_status_display(),
-            "reason": reason,
-        },
+        # Labels are rendered in the recipient's language, from the objects themselves.
+        {"application": application, "reason": reason},
         link=_application_link(application),
     )
 
@@ -401,12 +398,7 @@ def _settle_contingent(contingent: Contingent) -> None:
 
 
 def _notify_placement_decision(placement: Placement, *, reason: str = "") -> None:
-    context = {
-        "placement": placement,
-        "status_label": placement.get_status_display(),
-        "volunteer_name": str(placement.volunteer),
-        "reason": reason,
-    }
+    context = {"placement": placement, "volunteer_name": str(placement.volunteer), "reason": reason}
     queue(
         Message(user=manager, event="placement_decided", context=context)
         for manager in _programme_managers()

@@ -46,7 +46,10 @@ def _headers(notification) -> dict[str, str]:
     from notifications.services import unsubscribe_url
 
     url = unsubscribe_url(notification.user, notification.event)
-    return {"List-Unsubscribe": f"<{url}>"} if url else {}
+    headers = {"X-ANVT-Notification": str(notification.pk)}
+    if url:
+        headers["List-Unsubscribe"] = f"<{url}>"
+    return headers
 
 
 class ConsoleSmsBackend(Backend):

@@ -74,7 +74,9 @@ def eager_celery(request, settings):
 def celery_worker_thread(django_db_blocker):
     """A real Celery worker of the project's app, consuming from the configured broker (Redis)."""
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
     from django.conf import settings
+    from django.db import connections
     from kombu import Connection
 
     from anvt.celery import app
@@ -88,6 +90,13 @@ def celery_worker_thread(django_db_blocker):
     except Exception as exc:
         require_service("Celery broker", f"{url} does not answer ({exc})")
     app.conf.task_always_eager = False
+
+    @task_postrun.connect(weak=False)
+    def close_worker_connections(task=None, **kwargs):
+        # The worker thread's own database connections, so that none outlives the test database.
+        if task is not None and not task.request.is_eager:
+            connections.close_all()
+
     with start_worker(
         app,
         pool="solo",
@@ -111,3 +120,27 @@ def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
         if time.monotonic() > deadline:
             pytest.fail(f"condition not met within {timeout} s")
         time.sleep(interval)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (rate limits, cached page fragments)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_stray_connections(django_db_setup, django_db_blocker):
+    """Threads of the live server and of the worker may leave PostgreSQL sessions open on the
+    test database; end them so that the database can be dropped at the end of the run."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

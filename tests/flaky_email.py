@@ -19,3 +19,20 @@ class FlakyEmailBackend(EmailBackend):
 class DeadEmailBackend(EmailBackend):
     def send_messages(self, messages):
         raise SMTPServerDisconnected("Connection refused")
+
+
+class SlowFileEmailBackend:
+    """Writes each e-mail to a file after a pause, like a slow SMTP server: a worker killed
+    during the pause has not handed that message over."""
+
+    def __new__(cls, *args, **kwargs):
+        import time
+
+        from django.core.mail.backends.filebased import EmailBackend
+
+        class Slow(EmailBackend):
+            def send_messages(self, messages):
+                time.sleep(0.3)
+                return super().send_messages(messages)
+
+        return Slow(*args, **kwargs)

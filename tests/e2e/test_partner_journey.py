@@ -1,33 +1,14 @@
 """France Volontaires confirms one placement and declines another; the other partner sees none."""
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.management import call_command
 from playwright.sync_api import expect
 
 from missions.models import Placement
 from tests.e2e.conftest import LAPTOP
-
-DEMO_PASSWORD = "anvt-demo-2026"
-
-
-def log_in(page, url, email):
-    page.goto(f"{url}/accounts/login/")
-    page.locator("#id_login").fill(email)
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
-
-
-def set_up_totp(page):
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("#id_password").press("Enter")
-    expect(page).to_have_url(re.compile("/accounts/2fa/totp/activate/"))
-    secret = page.locator("#authenticator_secret").input_value()
-    page.locator("#id_code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
-    page.get_by_role("button", name="Activer").click()
+from tests.e2e.helpers import log_in, set_up_totp
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,7 +27,7 @@ def test_france_volontaires_confirms_and_declines(live_server, page, shoot, brow
     shoot("partner-02-placement")
     page.get_by_role("button", name="Confirmer l'affectation").click()
     expect(page).to_have_url(re.compile("/accounts/reauthenticate/"))  # two-factor set-up first
-    set_up_totp(page)
+    set_up_totp(page, url)
 
     page.goto(f"{url}/partenaires/")
     page.get_by_role("link", name=re.compile("Sena DOSSOU —")).click()

@@ -309,3 +309,16 @@ def test_withdrawal_and_partner_decline_notify_the_volunteer(
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw(application, actor=application.volunteer)
     assert [m.subject for m in mail.outbox] == ["Votre candidature : Retirée"]
+
+
+def test_a_status_change_is_told_in_the_recipients_language_not_the_actors(
+    manager, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    application = ApplicationFactory(status="eligible", volunteer=UserFactory(language="en"))
+    with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
+        services.start_review(application, actor=manager)
+        services.shortlist(application, actor=manager)
+    assert [m.subject for m in mail.outbox] == ["Your application: Shortlisted"]
+    assert "is now: Shortlisted." in mail.outbox[0].body

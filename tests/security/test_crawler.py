@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
-from missions.models import Placement
+from missions.models import Application, Placement
 from tests.factories import CallFactory
 from tests.staff.conftest import with_totp
 from volunteers.models import Document, Experience
@@ -96,13 +96,17 @@ def owns_file(user, name, kwargs) -> bool:
 
 
 @pytest.fixture
-def demo(db):
+def demo(transactional_db, django_db_reset_sequences):
+    """The demo data with small, predictable primary keys (sequences reset on PostgreSQL)."""
     call_command("seed_demo")
     User = get_user_model()
     outsider = with_totp(User.objects.create_user("reviewer.elsewhere@anvt.tg", "x"))
     outsider.groups.add(Group.objects.get_or_create(name="reviewers")[0])
     CallFactory(title="Un autre appel").reviewers.add(outsider)
     with_totp(User.objects.get(email="coordinator@lome-solidarite.demo"))
+    # The crawl tries the ids in IDS: they must be those of the demo's private objects.
+    assert Application.objects.get(volunteer__email="ama@volontaire.demo").pk in IDS
+    assert Placement.objects.filter(pk__in=IDS).count() == Placement.objects.count()
     return User
 
 

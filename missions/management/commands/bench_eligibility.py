@@ -31,6 +31,8 @@ from partners.models import PartnerOrganisation
 from volunteers.models import Document, Experience, VolunteerProfile
 
 BENCH_CALL = "Banc d'essai — éligibilité"
+PARTNERS = 20
+MISSIONS = 200
 BATCH = 5000
 
 
@@ -130,30 +132,36 @@ class Command(BaseCommand):
             Application.objects.filter(volunteer_id__in=chunk).delete()
             get_user_model().objects.filter(pk__in=chunk).delete()
         call.delete()
+        Mission.objects.filter(title__startswith="Mission de banc d'essai").delete()
 
     def _seed(self, size: int) -> Call:
         now = timezone.now()
         theme = Theme.objects.order_by("pk").first() or Theme.objects.create(
             slug="bench", name_fr="Banc d'essai", name_en="Bench"
         )
-        partner, _ = PartnerOrganisation.objects.get_or_create(
-            name="Partenaire du banc d'essai",
-            defaults={"kind": OrganisationKind.SENDING_AGENCY, "country": "FR"},
-        )
+        # The programme around the call: 20 partners offering 200 published missions.
+        partners = [
+            PartnerOrganisation.objects.get_or_create(
+                name=f"Partenaire du banc d'essai {n:02d}",
+                defaults={"kind": OrganisationKind.HOST_STRUCTURE, "country": "FR"},
+            )[0]
+            for n in range(PARTNERS)
+        ]
+        countries = ["FR", "BE", "SN", "CA", "TG"]
         missions = Mission.objects.bulk_create(
             Mission(
-                title=f"Mission de banc d'essai {n}",
-                description="Banc d'essai",
+                title=f"Mission de banc d'essai {n:03d}",
+                description="Actions de proximité au contact des habitants. " * 8,
                 theme=theme,
-                direction=Direction.OUTGOING,
-                partner=partner,
-                country="FR",
+                direction=Direction.OUTGOING if n % 5 else Direction.INCOMING,
+                partner=partners[n % PARTNERS],
+                country=countries[n % len(countries)],
                 city="Lyon",
                 start_date=date(2026, 10, 1) + timedelta(days=n),
-                end_date=date(2027, 6, 30),
+                end_date=date(2027, 6, 30) + timedelta(days=n),
                 status=MissionStatus.PUBLISHED,
             )
-            for n in range(3)
+            for n in range(MISSIONS)
         )
         call = Call.objects.create(
             title=BENCH_CALL,
@@ -161,7 +169,7 @@ class Command(BaseCommand):
             closes_at=now + timedelta(days=30),
             reference_date=date(2026, 2, 28),
         )
-        call.missions.set(missions)
+        call.missions.set(missions[:3])
 
         User = get_user_model()
         stamp = int(now.timestamp())

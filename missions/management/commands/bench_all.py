@@ -1,0 +1,154 @@
+"""Every benchmark of the project in one run, on the seeded large data set; writes
+benchmarks/results/latest.json and latest.md (PRODUCT section 9, issue 8)."""
+
+import io
+import json
+import os
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from missions.management.commands.bench_eligibility import BENCH_CALL
+from missions.models import Call
+from staff.management.commands.bench_staff import BENCH_MANAGER
+
+RESULTS = Path(settings.BASE_DIR) / "benchmarks" / "results"
+
+
+def last_json(output: str) -> dict:
+    return json.loads(output.strip().splitlines()[-1])
+
+
+class Command(BaseCommand):
+    help = "Run every benchmark and write benchmarks/results/latest.json and latest.md."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--applications", type=int, default=50_000)
+        parser.add_argument("--notifications", type=int, default=10_000)
+        parser.add_argument("--http-seconds", type=int, default=10)
+
+    def handle(self, *args, applications, notifications, http_seconds, **options):
+        results = {
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": machine(),
+            "database": connection.vendor,
+        }
+        for key, command, kwargs in (
+            ("eligibility", "bench_eligibility", {"applications": applications}),
+            ("staff_list", "bench_staff", {"applications": applications}),
+            ("notifications", "bench_notifications", {"count": notifications}),
+            ("http", "bench_http", {"seconds": http_seconds}),
+        ):
+            self.stdout.write(f"== {command}")
+            output = io.StringIO()
+            call_command(command, stdout=output, **kwargs)
+            self.stdout.write(output.getvalue().strip().splitlines()[-2])
+            results[key] = last_json(output.getvalue())
+        results["queries_per_page"] = self.queries_per_page()
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / "latest.json").write_text(
+            json.dumps(results, indent=2, ensure_ascii=False) + "\n"
+        )
+        (RESULTS / "latest.md").write_text(markdown(results))
+        self.stdout.write(markdown(results))
+
+    def queries_per_page(self) -> dict[str, int]:
+        """SQL queries of each list page, on the large data set."""
+        call = Call.objects.get(title=BENCH_CALL)
+        manager = get_user_model().objects.get(email=BENCH_MANAGER)
+        volunteer = call.applications.select_related("volunteer").first().volunteer
+        pages = {
+            "public mission list": (None, reverse("missions:catalogue")),
+            "staff applications (one call)": (
+                manager,
+                f"{reverse('staff:applications')}?call={call.pk}",
+            ),
+            "staff applications (all)": (manager, reverse("staff:applications")),
+            "staff dashboard": (manager, reverse("staff:dashboard")),
+            "staff outbox": (manager, reverse("staff:outbox")),
+            "staff contingents": (manager, reverse("staff:contingents")),
+            "volunteer applications": (volunteer, reverse("volunteers:applications")),
+            "notifications": (volunteer, reverse("notifications:list")),
+        }
+        counts = {}
+        for name, (user, url) in pages.items():
+            client = Client(SERVER_NAME="localhost")
+            if user:
+                client.force_login(user)
+            client.get(url)  # warm the session and caches
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+            counts[name] = len(queries)
+        return counts
+
+
+def machine() -> str:
+    meminfo = Path("/proc/meminfo")
+    memory = ""
+    if meminfo.exists():
+        memory = f", {int(meminfo.read_text().split()[1]) / 1024 / 1024:.0f} GiB"
+    system = f"{platform.system()} {platform.machine()}"
+    return f"{system}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+
+
+def markdown(r: dict) -> str:
+    e, s, n, h = r["eligibility"], r["staff_list"], r["notifications"], r["http"]
+    rows = [
+        (
+            "Staff applications list vs Django admin changelist",
+            f"{s['ours_ms']} ms vs {s['admin_ms']} ms (median)",
+            f"ratio admin/ours {s['ratio']}",
+        ),
+        (
+            "Eligibility re-check of a call",
+            f"{e['applications']} applications in {e['seconds']} s",
+            f"{e['applications_per_second']} applications/s, "
+            f"{e['queries_per_chunk']} queries per chunk of {e['chunk_size']}",
+        ),
+        (
+            "Eligibility re-check, unchanged data",
+            f"{e['unchanged_seconds']} s",
+            f"{e['unchanged_applications_per_second']} applications/s, nothing written",
+        ),
+        (
+            "Notification drain (real worker, Redis)",
+            f"{n['count']} e-mails in {n['seconds']} s",
+            f"{n['per_second']} per second, {n['queries_per_notification']} queries each",
+        ),
+        (
+            "Public mission list under load (gunicorn, wrk)",
+            f"{h['missions_rps']} req/s vs bare view {h['bare_rps']} req/s",
+            f"ratio {h['ratio']}",
+        ),
+        (
+            "Mission list, first visit",
+            f"{h['mission_list_first_visit_bytes']} bytes",
+            "the page and its assets, gzip where served",
+        ),
+    ]
+    lines = [
+        f"# Benchmarks — {r['date']}",
+        "",
+        f"Machine: {r['machine']}; database: {r['database']}.",
+        "",
+        "| benchmark | measure | figure |",
+        "| --- | --- | --- |",
+        *[f"| {a} | {b} | {c} |" for a, b, c in rows],
+        "",
+        "| list page | SQL queries |",
+        "| --- | --- |",
+        *[f"| {page} | {count} |" for page, count in r["queries_per_page"].items()],
+        "",
+    ]
+    return "\n".join(lines)

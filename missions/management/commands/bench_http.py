@@ -1,0 +1,142 @@
+"""The public mission list under concurrent load, against a bare Django view, both served by
+gunicorn with production settings in the same run (PRODUCT section 9). Load from wrk."""
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Requests per second of /missions/ and of a bare view on gunicorn, and their ratio."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seconds", type=int, default=10)
+        parser.add_argument("--connections", type=int, default=16)
+        parser.add_argument("--workers", type=int, default=2)
+
+    def handle(self, *args, seconds: int, connections: int, workers: int, **options):
+        wrk = shutil.which("wrk")
+        if wrk is None:
+            raise CommandError("wrk is missing: apt-get install wrk")
+        port = free_port()
+        folder = Path(tempfile.mkdtemp(prefix="anvt-bench-"))
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "benchmark-only-" + "x" * 40,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SECURE_SSL_REDIRECT": "false",
+            "ANVT_BENCHMARK_VIEWS": "true",
+            "STATIC_ROOT": str(folder / "static"),
+            "LOG_LEVEL": "WARNING",
+            "DATABASE_URL": os.environ.get(
+                "DATABASE_URL", f"sqlite:///{connection.settings_dict['NAME']}"
+            ),
+            "HOME": str(folder),
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
+        gunicorn = Path(sys.executable).with_name("gunicorn")
+        server = subprocess.Popen(
+            [
+                gunicorn,
+                "anvt.wsgi",
+                f"--bind=127.0.0.1:{port}",
+                f"--workers={workers}",
+                "--no-control-socket",
+            ],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            self._wait(base, server)
+            weight = self._first_visit_weight(base)
+            results = {}
+            for name, path in (("missions", "/missions/"), ("bare", "/bench/bare/")):
+                self._load(wrk, base + path, 2, connections)  # warm-up
+                results[name] = self._load(wrk, base + path, seconds, connections)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+            shutil.rmtree(folder, ignore_errors=True)
+        result = {
+            "benchmark": "http_mission_list",
+            "database": connection.vendor,
+            "gunicorn_workers": workers,
+            "connections": connections,
+            "seconds": seconds,
+            "missions_rps": results["missions"],
+            "bare_rps": results["bare"],
+            "ratio": round(results["missions"] / results["bare"], 3),
+            "mission_list_first_visit_bytes": weight["total"],
+            "mission_list_parts": weight["parts"],
+        }
+        self.stdout.write(
+            f"/missions/: {result['missions_rps']} req/s; bare view: {result['bare_rps']} req/s; "
+            f"ratio {result['ratio']}. First visit of /missions/: {weight['total']} bytes."
+        )
+        self.stdout.write(json.dumps(result))
+
+    def _wait(self, base, server):
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2).read()
+                return
+            except OSError as exc:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise CommandError("gunicorn did not start") from exc
+                time.sleep(0.2)
+
+    def _load(self, wrk, url, seconds, connections) -> float:
+        output = subprocess.run(
+            [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        if errors:
+            raise CommandError(f"{url}: {errors.group(1)} error responses under load")
+        return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def _first_visit_weight(self, base) -> dict:
+        """Bytes transferred for /missions/ and every asset it links to, as a browser that
+        accepts gzip gets them on a first visit (empty cache)."""
+        parts = {}
+        request = urllib.request.Request(base + "/missions/", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request) as response:
+            body = response.read()
+            parts["/missions/"] = len(body)
+        html = body.decode() if response.headers.get("Content-Encoding") != "gzip" else ""
+        for asset in sorted(set(re.findall(r'(?:href|src)="(/static/[^"]+)"', html))):
+            request = urllib.request.Request(base + asset, headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request) as response:
+                parts[asset] = len(response.read())
+        return {"total": sum(parts.values()), "parts": parts}

@@ -1,0 +1,62 @@
+"""Steps the end-to-end journeys share."""
+
+import re
+import time
+
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.core import mail
+from playwright.sync_api import expect
+
+DEMO_PASSWORD = "anvt-demo-2026"
+PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def log_in(page, url, email, password=DEMO_PASSWORD):
+    page.goto(f"{url}/accounts/login/")
+    page.locator("#id_login").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("#id_password").press("Enter")
+    page.wait_for_load_state()
+
+
+def set_up_totp(page, url, password=DEMO_PASSWORD):
+    """From a page that asked for two-factor authentication: password again, then the code."""
+    page.goto(f"{url}/accounts/2fa/totp/activate/")
+    if "/reauthenticate/" in page.url:
+        page.locator("#id_password").fill(password)
+        page.locator("#id_password").press("Enter")
+    expect(page).to_have_url(re.compile("/accounts/2fa/totp/activate/"))
+    secret = page.locator("#authenticator_secret").input_value()
+    page.locator("#id_code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.locator("#id_code").press("Enter")
+    page.wait_for_load_state()
+
+
+def sign_up(page, url, email, password):
+    page.goto(f"{url}/accounts/signup/")
+    page.locator("#id_email").fill(email)
+    page.locator("#id_password1").fill(password)
+    page.locator("#id_password2").fill(password)
+    page.locator("#id_password2").press("Enter")
+    page.wait_for_load_state()
+    # The verification e-mail (the welcome message may arrive before or after it).
+    wait_until(lambda: any("/confirm-email/" in m.body for m in mail.outbox if m.to == [email]))
+    message = next(m for m in mail.outbox if m.to == [email] and "/confirm-email/" in m.body)
+    link = re.search(r"https?://[^/\s]+(/\S*confirm-email/\S+)", message.body).group(1)
+    page.goto(f"{url}{link}")
+    page.locator("form button[type=submit]").last.click()
+    log_in(page, url, email, password)
+
+
+def pdf(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(PDF)
+    return str(path)
+
+
+def wait_until(check, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.2)
