@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from missions.models import IncomingVolunteer, Mission
+from missions.models import IncomingVolunteer
 from partners.models import PartnerOrganisation
 from volunteers.forms import E164, DateInput, UploadField
 
@@ -98,34 +98,4 @@ class IncomingForm(forms.ModelForm):
             self.add_error(
                 "host_structure", _("Choisissez la structure d'accueil ou écrivez son nom.")
             )
-        return cleaned
-
-
-class MissionOfferForm(forms.ModelForm):
-    class Meta:
-        model = Mission
-        fields = [
-            "title",
-            "description",
-            "theme",
-            "direction",
-            "country",
-            "city",
-            "start_date",
-            "end_date",
-            "seats",
-        ]
-        widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
-            "description": forms.Textarea(attrs={"rows": 6}),
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("La fin précède le début."))
-        if cleaned.get("seats") == 0:
-            self.add_error("seats", _("Au moins une place."))
         return cleaned

@@ -10,14 +10,13 @@ from django.views.decorators.http import require_POST
 
 from missions import services
 from missions.enums import IncomingStatus, MissionStatus, PlacementStatus
-from missions.forms import MissionLanguageFormSet
+from missions.forms import MissionLanguageFormSet, MissionOfferForm
 from missions.workflow import WorkflowError
 from partners.access import coordinator_required, partner_required
 from partners.forms import (
     DecisionForm,
     IncomingForm,
     InterruptForm,
-    MissionOfferForm,
     PlacementDateForm,
     ReportForm,
 )

@@ -115,37 +115,6 @@ class CallForm(forms.ModelForm):
         return cleaned
 
 
-class MissionForm(forms.ModelForm):
-    class Meta:
-        model = Mission
-        fields = [
-            "title",
-            "description",
-            "theme",
-            "direction",
-            "partner",
-            "country",
-            "city",
-            "start_date",
-            "end_date",
-            "seats",
-        ]
-        widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
-            "description": forms.Textarea(attrs={"rows": 6}),
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start_date"), cleaned.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", _("La fin précède le début."))
-        if cleaned.get("seats") == 0:
-            self.add_error("seats", _("Au moins une place."))
-        return cleaned
-
-
 class ContingentForm(forms.ModelForm):
     class Meta:
         model = Contingent

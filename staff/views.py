@@ -21,7 +21,7 @@ from audit.models import AccessLog, StatusChange
 from missions import eligibility, services
 from missions.checking import start_batch
 from missions.enums import ApplicationStatus, MissionStatus, PlacementStatus
-from missions.forms import MissionLanguageFormSet
+from missions.forms import MissionForm, MissionLanguageFormSet
 from missions.models import (
     Application,
     ApplicationChoice,
@@ -52,7 +52,6 @@ from staff.forms import (
     CallForm,
     ContingentForm,
     DateForm,
-    MissionForm,
     ReasonForm,
     ReviewForm,
 )
