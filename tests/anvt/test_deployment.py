@@ -36,9 +36,25 @@ def test_production_settings_pass_check_deploy_without_warnings():
 
 def test_missing_secret_key_in_production_stops_with_a_clear_message():
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_SECRET_KEY"}
-    result = _manage("check", env=env)
-    assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY is required when DEBUG is off" in result.stderr
+    server = subprocess.run(
+        [sys.executable, "-c", "import anvt.wsgi"],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "anvt.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert server.returncode != 0
+    assert "DJANGO_SECRET_KEY is required when DEBUG is off" in server.stderr
+    command = _manage("check", env={**env, "DJANGO_DEBUG": "0"})
+    assert command.returncode != 0
+    assert "DJANGO_SECRET_KEY is required when DEBUG is off" in command.stderr
+
+
+def test_manage_py_in_a_bare_checkout_uses_development_defaults():
+    result = _manage("check", env={"PATH": os.environ["PATH"]})
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
 
 
 def test_docker_compose_follows_the_compose_specification():
