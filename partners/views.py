@@ -20,7 +20,7 @@ from partners.forms import (
     PlacementDateForm,
     ReportForm,
 )
-from volunteers.views import private_file_response
+from volunteers.uploads import private_file_response
 
 P = PlacementStatus
 

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +57,7 @@ from staff.forms import (
 )
 from volunteers.models import Document, Experience
 from volunteers.services import set_verification
+from volunteers.uploads import private_file_response
 
 PAGE_SIZE = 25
 A = ApplicationStatus
@@ -330,21 +331,12 @@ def verify(request, pk: int, kind: str, item_pk: int):
 
 def _document_response(request, pk: int, document_pk: int, *, inline: bool):
     _application, document = _item_of_application(request, pk, "document", document_pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
+    response = private_file_response(
+        document.file, document.original_name, document.content_type, inline=inline
+    )
     AccessLog.objects.create(
         user=request.user, action="view" if inline else "download", subject=document
     )
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 

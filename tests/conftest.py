@@ -144,3 +144,28 @@ def _close_stray_connections(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+def at_once(*calls):
+    """Run the calls in threads that start together (two users clicking at the same moment);
+    return their results in order. Each thread closes its own database connection."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(len(calls), timeout=10)
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait()
+            results[index] = call()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results

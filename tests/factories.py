@@ -8,7 +8,15 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from missions.enums import ApplicationStatus, Direction, MissionStatus
-from missions.models import Application, ApplicationChoice, Call, Contingent, Mission, Theme
+from missions.models import (
+    Application,
+    ApplicationChoice,
+    Call,
+    Contingent,
+    IncomingVolunteer,
+    Mission,
+    Theme,
+)
 from partners.enums import MembershipRole, OrganisationKind
 from partners.models import PartnerMembership, PartnerOrganisation
 from volunteers.enums import DocumentKind, NationalityStatus, Region
@@ -171,3 +179,25 @@ def complete_volunteer(user=None, **profile):
         DocumentFactory(volunteer=user, kind=kind)
     DocumentFactory(volunteer=user, kind="passport", expiry_date=date(2031, 1, 1))
     return user
+
+
+class IncomingFactory(factory.django.DjangoModelFactory):
+    """A foreign volunteer declared for Togo, not yet validated."""
+
+    class Meta:
+        model = IncomingVolunteer
+
+    partner = factory.SubFactory(PartnerFactory)
+    first_name = "Camille"
+    last_name = "Durand"
+    nationality = "FR"
+    birth_date = date(2001, 9, 22)
+    passport_number = "20FR12345"
+    sending_organisation = "France Volontaires"
+    host_structure_name = "Association de Kara"
+    region = Region.KARA
+    theme = factory.SubFactory(ThemeFactory)
+    arrival_date = factory.LazyFunction(timezone.localdate)
+    departure_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=200))
+    emergency_contact_name = "Marie Durand"
+    emergency_contact_phone = "+33612345678"

@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +37,7 @@ from volunteers.forms import (
     ReplaceDocumentForm,
 )
 from volunteers.models import Document, Experience
+from volunteers.uploads import private_file_response
 
 MOTIVATION_MIN = 50
 MOTIVATION_MAX = 3000
@@ -238,18 +239,6 @@ def document_delete(request, pk: int):
 def document_file(request, pk: int):
     document = get_document_for_volunteer(request.user, pk)
     return private_file_response(document.file, document.original_name, document.content_type)
-
-
-def private_file_response(field_file, name: str, content_type: str | None = None):
-    """A private file as an attachment that no cache keeps and no browser sniffs."""
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=name, content_type=content_type)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # Applications ------------------------------------------------------------------------------------

@@ -1,7 +1,5 @@
 """Two programme managers add the last seat of a contingent at the same moment (PostgreSQL)."""
 
-import threading
-
 import pytest
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
@@ -10,7 +8,7 @@ from missions import services
 from missions.enums import ApplicationStatus
 from missions.models import Application, Contingent, Placement
 from missions.workflow import WorkflowError
-from tests.conftest import require_service
+from tests.conftest import at_once, require_service
 from tests.factories import (
     ApplicationFactory,
     CallFactory,
@@ -34,32 +32,23 @@ def test_two_managers_adding_the_last_seat_at_once_one_wins():
     for manager in managers:
         manager.groups.add(Group.objects.get_or_create(name="programme_managers")[0])
 
-    barrier = threading.Barrier(2, timeout=10)
-    outcomes: list[str] = []
-
     def add(manager, application):
-        try:
-            with transaction.atomic():
-                barrier.wait()
-                services.add_to_contingent(
-                    Contingent.objects.get(pk=contingent.pk),
-                    actor=manager,
-                    application=Application.objects.get(pk=application.pk),
-                    mission=mission,
-                )
-            outcomes.append("added")
-        except WorkflowError as exc:
-            outcomes.append(exc.message)
-        finally:
-            connection.close()
+        def attempt():
+            try:
+                with transaction.atomic():
+                    services.add_to_contingent(
+                        Contingent.objects.get(pk=contingent.pk),
+                        actor=manager,
+                        application=Application.objects.get(pk=application.pk),
+                        mission=mission,
+                    )
+            except WorkflowError as exc:
+                return exc.message
+            return "added"
 
-    threads = [
-        threading.Thread(target=add, args=pair) for pair in zip(managers, applications, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+        return attempt
+
+    outcomes = at_once(*(add(m, a) for m, a in zip(managers, applications, strict=True)))
 
     assert sorted(outcomes) == sorted(
         ["added", f"Le contingent « {contingent.name} » est complet."]

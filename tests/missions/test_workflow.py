@@ -25,31 +25,13 @@ from missions.workflow import WorkflowError, transition
 from tests.factories import (
     ApplicationFactory,
     ContingentFactory,
+    IncomingFactory,
     MembershipFactory,
     MissionFactory,
-    ThemeFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _incoming(partner):
-    return IncomingVolunteer.objects.create(
-        partner=partner,
-        first_name="Camille",
-        last_name="Durand",
-        nationality="FR",
-        birth_date="2000-01-01",
-        passport_number="20FR12345",
-        sending_organisation="France Volontaires",
-        region="kara",
-        theme=ThemeFactory(),
-        arrival_date="2026-09-01",
-        departure_date="2027-06-30",
-        emergency_contact_name="Marie Durand",
-        emergency_contact_phone="+33612345678",
-    )
 
 
 def _world():
@@ -82,7 +64,7 @@ def _world():
         Placement: placement,
         Contingent: contingent,
         Mission: mission,
-        IncomingVolunteer: _incoming(partner),
+        IncomingVolunteer: IncomingFactory(partner=partner),
     }, actors
 
 

@@ -1,15 +1,14 @@
 import pytest
-from django.utils import timezone
 
 from missions import services
-from missions.models import Contingent, IncomingVolunteer
+from missions.models import Contingent
 from tests.factories import (
     ApplicationFactory,
     CallFactory,
+    IncomingFactory,
     MembershipFactory,
     MissionFactory,
     PartnerFactory,
-    ThemeFactory,
     complete_volunteer,
 )
 from tests.staff.conftest import manager, with_totp  # noqa: F401 (the manager fixture)
@@ -60,20 +59,4 @@ def sent_contingent(org_a, manager):  # noqa: F811
 
 @pytest.fixture
 def incoming_a(org_a):
-    today = timezone.localdate()
-    return IncomingVolunteer.objects.create(
-        partner=org_a,
-        first_name="Camille",
-        last_name="Secretname",
-        nationality="FR",
-        birth_date="2001-09-22",
-        passport_number="20FR45871",
-        sending_organisation="France Volontaires",
-        host_structure_name="Association de Kara",
-        region="kara",
-        theme=ThemeFactory(),
-        arrival_date=today,
-        departure_date=today + timezone.timedelta(days=200),
-        emergency_contact_name="Marie Durand",
-        emergency_contact_phone="+33612345678",
-    )
+    return IncomingFactory(partner=org_a, last_name="Secretname", passport_number="20FR45871")

@@ -1,7 +1,5 @@
 """Two simultaneous clicks on the same decision change it once (PostgreSQL row locks)."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -10,7 +8,7 @@ from django.urls import reverse
 from audit.models import StatusChange
 from missions.models import Placement
 from notifications.models import Notification
-from tests.conftest import require_service
+from tests.conftest import at_once, require_service
 from tests.factories import ApplicationFactory, ContingentFactory, complete_volunteer
 
 
@@ -20,20 +18,9 @@ def twice_at_once(user, url, data):
     clients = [Client(), Client()]
     for client in clients:
         client.force_login(user)
-    barrier = threading.Barrier(2, timeout=10)
-    statuses = []
-
-    def post(client):
-        barrier.wait()
-        statuses.append(client.post(url, data).status_code)
-        connection.close()
-
-    threads = [threading.Thread(target=post, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return statuses
+    return at_once(
+        *(lambda client=client: client.post(url, data).status_code for client in clients)
+    )
 
 
 @pytest.mark.django_db(transaction=True)

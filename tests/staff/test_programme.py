@@ -1,6 +1,5 @@
 """Calls, missions, contingents and the dashboard, through the pages of programme managers."""
 
-import threading
 from datetime import date
 
 import pytest
@@ -12,7 +11,7 @@ from django.utils import timezone
 from missions import services
 from missions.enums import MissionStatus
 from missions.models import Call, Contingent, EligibilityBatch, Mission, Placement
-from tests.conftest import require_service
+from tests.conftest import at_once, require_service
 from tests.factories import (
     ApplicationFactory,
     ContingentFactory,
@@ -214,26 +213,13 @@ def test_two_managers_adding_the_last_seat_through_the_page_one_wins(manager, ca
     clients = [Client(), Client()]
     for client in clients:
         client.force_login(manager)
-    barrier = threading.Barrier(2, timeout=10)
-    texts = []
 
     def add(client, application):
-        barrier.wait()
-        response = client.post(
-            reverse("staff:contingent_add", args=[contingent.pk]),
-            {"application": application.pk, "mission": mission.pk},
-            follow=True,
-        )
-        texts.append(response.text)
-        connection.close()
+        url = reverse("staff:contingent_add", args=[contingent.pk])
+        data = {"application": application.pk, "mission": mission.pk}
+        return lambda: client.post(url, data, follow=True).text
 
-    threads = [
-        threading.Thread(target=add, args=pair) for pair in zip(clients, applications, strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    texts = at_once(*(add(c, a) for c, a in zip(clients, applications, strict=True)))
 
     assert sum("Volontaire ajouté·e au contingent." in text for text in texts) == 1
     assert sum(f"Le contingent « {contingent.name} » est complet." in text for text in texts) == 1
