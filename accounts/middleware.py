@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from accounts.roles import STAFF_ROLES, roles_of
+from accounts.roles import STAFF_ROLES, partner_membership_of, roles_of
 
 
 class StaffIdleTimeoutMiddleware:
@@ -22,7 +22,5 @@ class StaffIdleTimeoutMiddleware:
 
 
 def _is_coordinator(user) -> bool:
-    from accounts.roles import partner_membership_of
-
     membership = partner_membership_of(user)
     return membership is not None and membership.is_coordinator

@@ -2,7 +2,10 @@
 
 from enum import StrEnum
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import AnonymousUser
+
+from partners.models import PartnerMembership
 
 
 class Role(StrEnum):
@@ -46,6 +49,7 @@ def roles_of(user) -> frozenset[Role]:
 
 
 def is_staff_member(user) -> bool:
+    """A reviewer or a programme manager: someone of ANVT's team."""
     return bool(roles_of(user) & STAFF_ROLES)
 
 
@@ -53,18 +57,21 @@ def is_programme_manager(user) -> bool:
     return Role.PROGRAMME_MANAGER in roles_of(user)
 
 
+def is_reviewer(user) -> bool:
+    return Role.REVIEWER in roles_of(user)
+
+
 def is_volunteer(user) -> bool:
     return Role.VOLUNTEER in roles_of(user)
 
 
-def is_partner(user) -> bool:
-    return Role.PARTNER in roles_of(user)
+def has_mfa(user) -> bool:
+    """Whether the user has enrolled a TOTP authenticator (two-factor authentication)."""
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 def partner_membership_of(user):
     """The user's membership of an active partner organisation, or None (cached per request)."""
-    from partners.models import PartnerMembership
-
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_anvt_membership"):

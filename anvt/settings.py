@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "staff",
+    "volunteer_space",
+    "partner_space",
 ]
 
 MIDDLEWARE = [

@@ -16,10 +16,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("equipe/", include("staff.urls")),
-    path("partenaires/", include("partners.urls")),
+    path("partenaires/", include("partner_space.urls")),
     path("notifications/", include("notifications.urls")),
     path("", include("missions.urls")),
-    path("", include("volunteers.urls")),
+    path("", include("volunteer_space.urls")),
 ]
 
 if settings.BENCHMARK_VIEWS:

@@ -19,6 +19,8 @@ from typing import Any
 from django.utils import formats
 from django.utils.translation import gettext, ngettext
 
+from volunteers.enums import IDENTITY_DOCUMENTS, DocumentKind, NationalityStatus
+
 ENGINE_VERSION = "1.0"
 
 PASS = "pass"  # noqa: S105 (an outcome, not a password)
@@ -26,9 +28,13 @@ FAIL = "fail"
 MISSING = "missing"
 
 CRITERIA = ("age", "experience", "nationality", "identity", "documents", "overlap")
-IDENTITY_KINDS = frozenset({"id_card", "passport"})
-DEFAULT_NATIONALITY_STATUSES = frozenset({"togolese_resident", "togolese_diaspora"})
-DEFAULT_REQUIRED_DOCUMENTS = frozenset({"cv", "motivation_letter", "experience_certificate"})
+IDENTITY_KINDS = IDENTITY_DOCUMENTS
+DEFAULT_NATIONALITY_STATUSES = frozenset(
+    {NationalityStatus.TOGOLESE_RESIDENT, NationalityStatus.TOGOLESE_DIASPORA}
+)
+DEFAULT_REQUIRED_DOCUMENTS = frozenset(
+    {DocumentKind.CV, DocumentKind.MOTIVATION_LETTER, DocumentKind.EXPERIENCE_CERTIFICATE}
+)
 PASSPORT_MARGIN_MONTHS = 6
 
 Period = tuple[date, date | None]
@@ -279,7 +285,7 @@ def _warnings(facts: Facts) -> list[Warning]:
         last_end = max(end for _start, end in facts.mission_periods)
         needed_until = add_months(last_end, PASSPORT_MARGIN_MONTHS)
         for kind, expiry in facts.identity_documents:
-            if kind == "passport" and expiry is not None and expiry < needed_until:
+            if kind == DocumentKind.PASSPORT and expiry is not None and expiry < needed_until:
                 warnings.append(
                     Warning(
                         "passport_expiry",
@@ -428,7 +434,9 @@ def _nationality_message(outcome: str, p: dict[str, Any]) -> str:
 def _identity_message(outcome: str, p: dict[str, Any]) -> str:
     if outcome == MISSING:
         return gettext("Déposez une carte d'identité ou un passeport.")
-    kind = gettext("passeport") if p["kind"] == "passport" else gettext("carte d'identité")
+    kind = (
+        gettext("passeport") if p["kind"] == DocumentKind.PASSPORT else gettext("carte d'identité")
+    )
     if outcome == PASS:
         if p.get("expiry"):
             return gettext("Votre %(kind)s est valable jusqu'au %(expiry)s.") % {
@@ -443,11 +451,11 @@ def _identity_message(outcome: str, p: dict[str, Any]) -> str:
 
 
 DOCUMENT_LABELS = {
-    "id_card": lambda: gettext("carte d'identité"),
-    "passport": lambda: gettext("passeport"),
-    "cv": lambda: gettext("CV"),
-    "motivation_letter": lambda: gettext("lettre de motivation"),
-    "experience_certificate": lambda: gettext("attestation d'expérience"),
+    DocumentKind.ID_CARD: lambda: gettext("carte d'identité"),
+    DocumentKind.PASSPORT: lambda: gettext("passeport"),
+    DocumentKind.CV: lambda: gettext("CV"),
+    DocumentKind.MOTIVATION_LETTER: lambda: gettext("lettre de motivation"),
+    DocumentKind.EXPERIENCE_CERTIFICATE: lambda: gettext("attestation d'expérience"),
     "criminal_record": lambda: gettext("extrait de casier judiciaire"),
     "medical_certificate": lambda: gettext("certificat médical"),
     "other": lambda: gettext("autre document"),

@@ -68,6 +68,8 @@ APPLICATION_CHECKED = frozenset({A.SUBMITTED, A.ELIGIBLE, A.INELIGIBLE})
 APPLICATION_OPEN = frozenset(
     {A.SUBMITTED, A.ELIGIBLE, A.INELIGIBLE, A.UNDER_REVIEW, A.SHORTLISTED, A.WAITLISTED}
 )
+# Staff may score the application (and the page offers the review form).
+APPLICATION_REVIEWABLE = frozenset({A.ELIGIBLE, A.UNDER_REVIEW, A.SHORTLISTED, A.WAITLISTED})
 # A decision has been taken (for the time from submission to decision).
 APPLICATION_DECIDED = frozenset({A.SELECTED, A.WAITLISTED, A.REJECTED, A.PLACED})
 APPLICATION_WITHDRAWABLE = frozenset(
@@ -157,7 +159,7 @@ PLACEMENT_TRANSITIONS = {
     (P.CONFIRMED, P.DEPARTED): {Actor.COORDINATOR, Actor.MANAGER},
     (P.DEPARTED, P.COMPLETED): {Actor.COORDINATOR, Actor.MANAGER},
     (P.DEPARTED, P.INTERRUPTED): {Actor.COORDINATOR, Actor.MANAGER},
-    (P.PLANNED, P.CANCELLED): Actor.SYSTEM,
+    (P.PLANNED, P.CANCELLED): {Actor.MANAGER, Actor.SYSTEM},  # removed, or the volunteer withdrew
     (P.PROPOSED, P.CANCELLED): Actor.SYSTEM,
     (P.CONFIRMED, P.CANCELLED): Actor.SYSTEM,
 }

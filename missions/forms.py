@@ -1,11 +1,17 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anvt.forms import DateInput, LanguagePairsFormSet
 from missions.models import Mission, MissionLanguage
-from volunteers.forms import DateInput
 
 MissionLanguageFormSet = forms.inlineformset_factory(
-    Mission, MissionLanguage, fields=["language", "level"], extra=2, max_num=6, can_delete=True
+    Mission,
+    MissionLanguage,
+    formset=LanguagePairsFormSet,
+    fields=["language", "level"],
+    extra=2,
+    max_num=6,
+    can_delete=True,
 )
 
 

@@ -60,6 +60,10 @@ class MissionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=MissionStatus.PUBLISHED)
 
+    def visible_to(self, user):
+        """Every mission for programme managers; the published ones for everyone else."""
+        return self if rules.is_programme_manager(user) else self.published()
+
     def for_partner(self, organisation):
         """The offers of one partner organisation, whatever their status."""
         return self.filter(partner=organisation)
@@ -141,9 +145,31 @@ def default_required_documents() -> list[str]:
     return sorted(eligibility.DEFAULT_REQUIRED_DOCUMENTS)
 
 
+class ManagedQuerySet(models.QuerySet):
+    """Rows of the programme's running that only programme managers reach directly."""
+
+    def visible_to(self, user):
+        return self if rules.is_programme_manager(user) else self.none()
+
+
 class CallQuerySet(models.QuerySet):
     def open_at(self, moment):
         return self.filter(opens_at__lte=moment, closes_at__gt=moment)
+
+    def visible_to(self, user):
+        """Every call for programme managers; for everyone else, the calls opened so far."""
+        if rules.is_programme_manager(user):
+            return self
+        return self.filter(opens_at__lte=timezone.now())
+
+    def reviewed_by(self, user):
+        """The calls whose applications a staff member reads: all for managers, the assigned
+        ones for reviewers."""
+        if rules.is_programme_manager(user):
+            return self
+        if rules.is_reviewer(user):
+            return self.filter(reviewers=user)
+        return self.none()
 
 
 class Call(models.Model):
@@ -221,20 +247,15 @@ class Call(models.Model):
 
 
 class ApplicationQuerySet(models.QuerySet):
-    def of_volunteer(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        return self.filter(volunteer=user)
-
-    def for_call(self, call):
-        return self.filter(call=call)
-
-    def visible_to_staff(self, user):
-        """Applications a staff member may read: all for managers, assigned calls for reviewers."""
+    def visible_to(self, user):
+        """All for programme managers, the submitted ones of their calls for reviewers, their
+        own for volunteers; nothing for anyone else (partners see placements, not these)."""
         if rules.is_programme_manager(user):
             return self
         if rules.is_reviewer(user):
             return self.filter(call__reviewers=user).exclude(status=ApplicationStatus.DRAFT)
+        if rules.is_volunteer(user):
+            return self.filter(volunteer=user)
         return self.none()
 
 
@@ -378,6 +399,8 @@ class EligibilityBatch(models.Model):
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
     error = models.TextField(_("erreur"), blank=True)
 
+    objects = ManagedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("vérification d'un appel")
         verbose_name_plural = _("vérifications des appels")
@@ -434,7 +457,7 @@ class Review(models.Model):
         return sum(getattr(self, name) for name in self.SCORE_FIELDS)
 
 
-class ContingentQuerySet(models.QuerySet):
+class ContingentQuerySet(ManagedQuerySet):
     def for_partner(self, organisation):
         """Contingents sent to this partner (a forming contingent is still ANVT's draft)."""
         return self.filter(partner=organisation).exclude(status=ContingentStatus.FORMING)
@@ -493,7 +516,7 @@ def placement_report_path(instance, filename: str) -> str:
     return f"placements/{instance.pk}/{uuid.uuid4().hex}{suffix}"
 
 
-class PlacementQuerySet(models.QuerySet):
+class PlacementQuerySet(ManagedQuerySet):
     def for_partner(self, organisation):
         """Placements proposed to this partner: never those of a contingent still forming."""
         return self.filter(contingent__partner=organisation).exclude(
@@ -583,7 +606,7 @@ class Placement(models.Model):
         return f"{self.application.volunteer} → {self.mission}"
 
 
-class IncomingQuerySet(models.QuerySet):
+class IncomingQuerySet(ManagedQuerySet):
     def for_partner(self, organisation):
         return self.filter(partner=organisation)
 

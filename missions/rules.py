@@ -1,15 +1,12 @@
 """Permission predicates, used by services, views and templates alike."""
 
-from accounts.roles import Role, partner_membership_of, roles_of
+from accounts.roles import (  # noqa: F401 (re-exported: the predicates in one place)
+    is_programme_manager,
+    is_reviewer,
+    is_volunteer,
+    partner_membership_of,
+)
 from missions.enums import Actor
-
-
-def is_programme_manager(user) -> bool:
-    return Role.PROGRAMME_MANAGER in roles_of(user)
-
-
-def is_reviewer(user) -> bool:
-    return Role.REVIEWER in roles_of(user)
 
 
 def can_review(user, application) -> bool:

@@ -16,11 +16,13 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP
 from anvt.celery import delay_on_commit
-from missions import eligibility, rules
+from missions import rules
+from missions.checking import start_batch
 from missions.enums import (
     APPLICATION_DECIDED,
     APPLICATION_EDITABLE,
     APPLICATION_OPEN,
+    APPLICATION_REVIEWABLE,
     ApplicationStatus,
     ContingentStatus,
     IncomingStatus,
@@ -35,12 +37,16 @@ from missions.models import (
     EligibilityBatch,
     IncomingVolunteer,
     Mission,
+    MissionLanguage,
     Placement,
     Review,
 )
+from missions.tasks import check_application_eligibility
 from missions.workflow import WorkflowError, transition
 from notifications.services import Message, notify, queue
 from partners.enums import MembershipRole
+from volunteers.enums import VerificationStatus
+from volunteers.models import Document, Experience
 
 A = ApplicationStatus
 P = PlacementStatus
@@ -127,8 +133,6 @@ def save_motivation(application: Application, *, actor, motivation: str) -> None
 
 def submit_application(application: Application, *, actor) -> None:
     """Send the application; its eligibility is checked by a job once the transaction commits."""
-    from missions.tasks import check_application_eligibility
-
     _ensure_editable(application, actor)
     if not application.choices.exists():
         raise WorkflowError(_("Choisissez au moins une mission avant d'envoyer votre candidature."))
@@ -208,7 +212,7 @@ def submit_review(
     """Create or update the reviewer's review; the application is then under review."""
     if not rules.can_review(reviewer, application):
         raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
-    if application.status not in (A.ELIGIBLE, A.UNDER_REVIEW, A.SHORTLISTED, A.WAITLISTED):
+    if application.status not in APPLICATION_REVIEWABLE:
         raise WorkflowError(_("Cette candidature ne peut pas être évaluée dans son état actuel."))
     if any(not 0 <= scores[name] <= 5 for name in Review.SCORE_FIELDS):
         raise WorkflowError(_("Chaque note va de 0 à 5."))
@@ -227,24 +231,11 @@ def submit_review(
     return review
 
 
-def update_call(call: Call, *, actor, previous_rules: eligibility.Rules) -> EligibilityBatch | None:
-    """After a manager saved a call: if its eligibility rules changed, re-check the whole call."""
-    if not rules.is_programme_manager(actor):
-        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
-    if call.rules() != previous_rules:
-        from missions.checking import start_batch
-
-        return start_batch(call, requested_by=actor)
-    return None
-
-
 # Eligibility -------------------------------------------------------------------------------------
 
 
 def volunteer_data_changed(volunteer) -> None:
     """Re-check, after the commit, every open application whose facts may have changed."""
-    from missions.tasks import check_application_eligibility
-
     now = timezone.now()
     ids = Application.objects.filter(
         volunteer=volunteer,
@@ -254,6 +245,32 @@ def volunteer_data_changed(volunteer) -> None:
     ).values_list("pk", flat=True)
     for application_id in ids:
         delay_on_commit(check_application_eligibility, application_id=application_id)
+
+
+def set_verification(
+    item: Experience | Document, *, actor, verified: bool, reason: str = ""
+) -> None:
+    """Staff verify or reject an experience or a document; a rejection needs its reason."""
+    if not (rules.is_programme_manager(actor) or rules.is_reviewer(actor)):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+    if not verified and not reason.strip():
+        raise WorkflowError(_("Indiquez le motif du rejet."))
+    with transaction.atomic():
+        item.verification_status = (
+            VerificationStatus.VERIFIED if verified else VerificationStatus.REJECTED
+        )
+        item.verification_reason = "" if verified else reason.strip()
+        item.verified_by = actor
+        item.verified_at = timezone.now()
+        item.save(
+            update_fields=[
+                "verification_status",
+                "verification_reason",
+                "verified_by",
+                "verified_at",
+            ]
+        )
+        volunteer_data_changed(item.volunteer)
 
 
 # Contingents and placements ----------------------------------------------------------------------
@@ -346,7 +363,7 @@ def remove_from_contingent(placement: Placement, *, actor) -> None:
     if placement.status != P.PLANNED:
         raise WorkflowError(_("Seule une affectation pas encore proposée peut être retirée."))
     with transaction.atomic():
-        transition(placement, P.CANCELLED, actor=None, job="removed_by_manager")
+        transition(placement, P.CANCELLED, actor=actor)
         _free_seat(placement.contingent)
         transition(placement.application, A.SHORTLISTED, actor=actor)
 
@@ -490,11 +507,6 @@ def interrupt_placement(placement: Placement, *, actor, on: date, reason: str) -
 # Missions and incoming volunteers ----------------------------------------------------------------
 
 
-def propose_mission(mission: Mission, *, actor) -> None:
-    with transaction.atomic():
-        transition(mission, MissionStatus.PROPOSED, actor=actor)
-
-
 def publish_mission(mission: Mission, *, actor) -> None:
     with transaction.atomic():
         mission.review_comment = ""
@@ -581,33 +593,75 @@ def save_report(placement: Placement, *, actor, kind: str, text: str, upload=Non
         placement.save(update_fields=fields)
 
 
-def declare_incoming(*, actor, organisation, form) -> IncomingVolunteer:
+def save_incoming(
+    incoming: IncomingVolunteer | None, *, actor, organisation, values: dict
+) -> IncomingVolunteer:
+    """A partner declares a foreign volunteer coming to Togo (incoming None), or corrects the
+    declaration while ANVT has not validated it yet. `values`: the declaration's clean fields."""
     _require_partner_coordinator(actor, organisation.pk)
-    incoming = form.save(commit=False)
-    incoming.partner = organisation
-    incoming.declared_by = actor
+    if incoming is not None and incoming.status != IncomingStatus.DECLARED:
+        raise WorkflowError(_("Un·e volontaire validé·e par l'ANVT ne peut plus être modifié·e."))
+    incoming = incoming or IncomingVolunteer(partner=organisation, declared_by=actor)
+    for name, value in values.items():
+        setattr(incoming, name, value)
     incoming.save()
     return incoming
 
 
-def update_incoming(incoming: IncomingVolunteer, *, actor, form) -> IncomingVolunteer:
-    _require_partner_coordinator(actor, incoming.partner_id)
-    if incoming.status != IncomingStatus.DECLARED:
-        raise WorkflowError(_("Un·e volontaire validé·e par l'ANVT ne peut plus être modifié·e."))
-    return form.save()
+def save_mission(
+    mission: Mission | None,
+    *,
+    actor,
+    values: dict,
+    languages: Sequence[tuple[str, str]],
+    propose: bool = False,
+) -> Mission:
+    """Create (mission None) or edit a mission and its required languages, in one transaction.
 
-
-def save_mission_offer(*, actor, organisation, form, propose: bool) -> Mission:
-    """A partner's mission offer: saved as a draft, and proposed to ANVT when asked."""
-    _require_partner_coordinator(actor, organisation.pk)
-    mission = form.save(commit=False)
-    if mission.pk and mission.status not in (MissionStatus.DRAFT,):
-        raise WorkflowError(_("Une offre proposée ou publiée ne peut plus être modifiée."))
+    Programme managers edit any mission; a partner's coordinator edits the drafts of their own
+    organisation (`values["partner"]`) and may propose them to ANVT.
+    """
+    partner = values.get("partner")
+    if not rules.is_programme_manager(actor):
+        _require_partner_coordinator(actor, getattr(partner, "pk", None))
+        if mission is not None and (
+            mission.status != MissionStatus.DRAFT or mission.partner_id != partner.pk
+        ):
+            raise WorkflowError(_("Une offre proposée ou publiée ne peut plus être modifiée."))
     with transaction.atomic():
-        mission.partner = organisation
-        mission.created_by = mission.created_by or actor
+        mission = mission or Mission(created_by=actor)
+        for name, value in values.items():
+            setattr(mission, name, value)
         mission.save()
-        form.save_m2m()
+        mission.languages.all().delete()
+        MissionLanguage.objects.bulk_create(
+            MissionLanguage(mission=mission, language=language, level=level)
+            for language, level in dict(languages).items()
+        )
         if propose:
             transition(mission, MissionStatus.PROPOSED, actor=actor)
     return mission
+
+
+def save_call(call: Call | None, *, actor, values: dict) -> tuple[Call, EligibilityBatch | None]:
+    """Create or edit a call; when its eligibility rules change, the whole call is re-checked
+    (the batch is returned so that the manager can follow it)."""
+    if not rules.is_programme_manager(actor):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+    with transaction.atomic():
+        # As stored: a bound ModelForm has already copied its input onto the instance.
+        previous_rules = Call.objects.get(pk=call.pk).rules() if call is not None else None
+        call = call or Call()
+        reviewers = values.pop("reviewers", None) if "reviewers" in values else None
+        missions = values.pop("missions", None) if "missions" in values else None
+        for name, value in values.items():
+            setattr(call, name, value)
+        call.save()
+        if reviewers is not None:
+            call.reviewers.set(reviewers)
+        if missions is not None:
+            call.missions.set(missions)
+        batch = None
+        if previous_rules is not None and call.rules() != previous_rules:
+            batch = start_batch(call, requested_by=actor)
+    return call, batch

@@ -3,7 +3,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from missions import checking
+from missions import checking, reminders
 from missions.enums import ApplicationStatus, BatchStatus
 from missions.models import Application, Call, EligibilityBatch
 
@@ -40,9 +40,7 @@ def recheck_open_calls() -> None:
 @shared_task
 def send_reminders() -> None:
     """Daily: deadline, confirmation and document-expiry reminders (each at most once)."""
-    from missions.reminders import send_all
-
-    logger.info("reminders queued: %s", send_all())
+    logger.info("reminders queued: %s", reminders.send_all())
 
 
 @shared_task

@@ -1,9 +1,11 @@
+"""The public pages: the catalogue of open calls and published missions."""
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from missions.access import get_call_for_visitor, get_mission_for_visitor
 from missions.enums import MissionStatus
 from missions.filters import MissionFilter
 from missions.models import Application, Call, Mission
@@ -44,36 +46,21 @@ def catalogue(request):
     )
 
 
-def get_published_mission(pk: int) -> Mission:
-    try:
-        return _published_missions().get(pk=pk)
-    except Mission.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def mission_detail(request, pk: int):
-    mission = get_published_mission(pk)
+    mission = get_mission_for_visitor(request.user, pk)
     calls = _open_calls().filter(missions=mission)
     return render(request, "missions/mission_detail.html", {"mission": mission, "calls": calls})
 
 
-def get_open_or_past_call(pk: int) -> Call:
-    try:
-        return Call.objects.filter(opens_at__lte=timezone.now()).get(pk=pk)
-    except Call.DoesNotExist as exc:
-        raise Http404 from exc
-
-
 def call_detail(request, pk: int):
-    call = get_open_or_past_call(pk)
+    call = get_call_for_visitor(request.user, pk)
     missions = (
         call.missions.filter(status=MissionStatus.PUBLISHED)
         .select_related("theme", "partner")
         .prefetch_related("languages")
     )
-    application = None
-    if request.user.is_authenticated:
-        application = Application.objects.filter(volunteer=request.user, call=call).first()
+    # The visitor's own application to this call, if any (none for anonymous visitors).
+    application = Application.objects.filter(volunteer_id=request.user.pk, call=call).first()
     return render(
         request,
         "missions/call_detail.html",

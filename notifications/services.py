@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from notifications.backends import backend_for
-from notifications.families import MANDATORY, family_of
+from notifications.families import FAMILIES, MANDATORY, family_of
 from notifications.models import Channel, EmailOptOut, Notification, State
 
 logger = logging.getLogger(__name__)
@@ -240,3 +240,31 @@ def retry_failed(queryset) -> int:
     Notification.objects.filter(pk__in=ids).update(state=State.PENDING, attempts=0)
     transaction.on_commit(lambda: dispatch(ids), robust=True)
     return len(ids)
+
+
+# The reader's own acts ---------------------------------------------------------------------------
+
+
+def mark_read(notification: Notification) -> None:
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def mark_all_read(user) -> int:
+    return Notification.objects.visible_to(user).unread().update(read_at=timezone.now())
+
+
+def set_email_families(user, *, wanted: set[str]) -> None:
+    """Keep the optional e-mail families in `wanted`, stop the others (account messages stay)."""
+    with transaction.atomic():
+        EmailOptOut.objects.filter(user=user).delete()
+        EmailOptOut.objects.bulk_create(
+            EmailOptOut(user=user, family=key)
+            for key in FAMILIES
+            if key not in MANDATORY and key not in wanted
+        )
+
+
+def unsubscribe(*, user_id: int, family: str) -> None:
+    EmailOptOut.objects.get_or_create(user_id=user_id, family=family)

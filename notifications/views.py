@@ -1,22 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from notifications import services
+from notifications.access import get_notification_for_user
 from notifications.families import FAMILIES, MANDATORY
+from notifications.forms import OpenForm, PreferencesForm
 from notifications.models import EmailOptOut, Notification
-from notifications.services import read_unsubscribe_token
-
-
-def get_notification_for_user(user, pk: int) -> Notification:
-    try:
-        return Notification.objects.visible_to(user).get(pk=pk)
-    except Notification.DoesNotExist as exc:
-        raise Http404 from exc
 
 
 @login_required
@@ -29,10 +22,9 @@ def notification_list(request):
 @require_POST
 def notification_read(request, pk: int):
     notification = get_notification_for_user(request.user, pk)
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-    if notification.link and request.POST.get("open"):
+    services.mark_read(notification)
+    form = OpenForm(request.POST)
+    if notification.link and form.is_valid() and form.cleaned_data["open"]:
         return redirect(notification.link)
     return redirect("notifications:list")
 
@@ -40,47 +32,42 @@ def notification_read(request, pk: int):
 @login_required
 @require_POST
 def notifications_read_all(request):
-    Notification.objects.visible_to(request.user).unread().update(read_at=timezone.now())
+    services.mark_all_read(request.user)
     return redirect("notifications:list")
 
 
 def unsubscribe(request, token: str):
     """From the link in an e-mail, without logging in: confirm, then stop that family."""
-    decoded = read_unsubscribe_token(token)
+    decoded = services.read_unsubscribe_token(token)
     if decoded is None or decoded[1] in MANDATORY or decoded[1] not in FAMILIES:
         raise Http404
     user_id, family = decoded
-    done = False
     if request.method == "POST":
-        EmailOptOut.objects.get_or_create(user_id=user_id, family=family)
-        done = True
+        services.unsubscribe(user_id=user_id, family=family)
     return render(
         request,
         "notifications/unsubscribe.html",
-        {"family": FAMILIES[family], "done": done},
+        {"family": FAMILIES[family], "done": request.method == "POST"},
     )
 
 
 @login_required
 def preferences(request):
-    optional = [(key, label) for key, label in FAMILIES.items() if key not in MANDATORY]
+    form = PreferencesForm(request.POST or None)
     if request.method == "POST":
-        wanted = set(request.POST.getlist("families"))
-        with transaction.atomic():
-            EmailOptOut.objects.filter(user=request.user).delete()
-            EmailOptOut.objects.bulk_create(
-                EmailOptOut(user=request.user, family=key)
-                for key, _label in optional
-                if key not in wanted
-            )
-        messages.success(request, _("Vos préférences sont enregistrées."))
-        return redirect("notifications:preferences")
+        if form.is_valid():
+            services.set_email_families(request.user, wanted=set(form.cleaned_data["families"]))
+            messages.success(request, _("Vos préférences sont enregistrées."))
+            return redirect("notifications:preferences")
+        messages.error(request, _("Ce choix n'existe pas : vos préférences sont inchangées."))
     off = set(EmailOptOut.objects.filter(user=request.user).values_list("family", flat=True))
     return render(
         request,
         "notifications/preferences.html",
         {
-            "families": [(key, label, key not in off) for key, label in optional],
+            "families": [
+                (key, label, key not in off) for key, label in form.fields["families"].choices
+            ],
             "mandatory": [FAMILIES[key] for key in MANDATORY],
         },
     )

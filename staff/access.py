@@ -1,98 +1,73 @@
-"""Who reaches the back office, and the one way each object is fetched there.
+"""The one way each object is fetched in the back office: scoped to the staff member, and 404
+for "missing" and "not yours" alike. Who may open a page at all is `accounts.decorators`."""
 
-Anyone without the role gets 404, exactly like a missing page; staff without two-factor
-authentication are sent to set it up first.
-"""
+from django.shortcuts import get_object_or_404
 
-from functools import wraps
-
-from allauth.mfa.models import Authenticator
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
-
-from missions.models import Application, Call, Contingent, Mission, Placement
-from missions.rules import is_programme_manager, is_reviewer
-
-
-def has_mfa(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
-
-
-def _role_required(allowed):
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not allowed(request.user):
-                raise Http404
-            if not has_mfa(request.user):
-                messages.warning(
-                    request,
-                    _("Activez la double authentification pour accéder à l'espace de l'équipe."),
-                )
-                return redirect("mfa_activate_totp")
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
-staff_required = _role_required(lambda user: is_programme_manager(user) or is_reviewer(user))
-manager_required = _role_required(is_programme_manager)
-
-
-def _get(queryset, pk):
-    try:
-        return queryset.get(pk=pk)
-    except queryset.model.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def calls_for_staff(user):
-    if is_programme_manager(user):
-        return Call.objects.all()
-    return Call.objects.filter(reviewers=user)
+from missions.models import (
+    Application,
+    Call,
+    Contingent,
+    EligibilityBatch,
+    IncomingVolunteer,
+    Mission,
+    Placement,
+)
+from volunteers.models import Document, Experience
 
 
 def get_application_for_staff(user, pk: int) -> Application:
-    return _get(
-        Application.objects.visible_to_staff(user).select_related(
+    return get_object_or_404(
+        Application.objects.visible_to(user).select_related(
             "call", "volunteer", "volunteer__volunteer_profile", "eligibility_report"
         ),
-        pk,
+        pk=pk,
     )
 
 
+def get_experience_for_staff(user, application_pk: int, pk: int) -> tuple[Application, Experience]:
+    """An experience of the volunteer behind an application the staff member may read."""
+    application = get_application_for_staff(user, application_pk)
+    experiences = Experience.objects.filter(volunteer_id=application.volunteer_id)
+    return application, get_object_or_404(experiences, pk=pk)
+
+
+def get_document_for_staff(user, application_pk: int, pk: int) -> tuple[Application, Document]:
+    """A document of the volunteer behind an application the staff member may read."""
+    application = get_application_for_staff(user, application_pk)
+    documents = Document.objects.filter(volunteer_id=application.volunteer_id)
+    return application, get_object_or_404(documents, pk=pk)
+
+
 def get_call_for_manager(user, pk: int) -> Call:
-    return _get(Call.objects.all() if is_programme_manager(user) else Call.objects.none(), pk)
+    return get_object_or_404(Call.objects.visible_to(user), pk=pk)
+
+
+def get_batch_for_manager(user, pk: int) -> EligibilityBatch:
+    return get_object_or_404(
+        EligibilityBatch.objects.visible_to(user).select_related("call"), pk=pk
+    )
 
 
 def get_mission_for_manager(user, pk: int) -> Mission:
-    return _get(
-        Mission.objects.select_related("partner", "theme")
-        if is_programme_manager(user)
-        else Mission.objects.none(),
-        pk,
+    return get_object_or_404(
+        Mission.objects.visible_to(user).select_related("partner", "theme"), pk=pk
     )
 
 
 def get_contingent_for_manager(user, pk: int) -> Contingent:
-    return _get(
-        Contingent.objects.select_related("call", "partner")
-        if is_programme_manager(user)
-        else Contingent.objects.none(),
-        pk,
+    return get_object_or_404(
+        Contingent.objects.visible_to(user).select_related("call", "partner"), pk=pk
     )
 
 
 def get_placement_for_manager(user, pk: int) -> Placement:
-    return _get(
-        Placement.objects.select_related("contingent", "application", "mission", "volunteer")
-        if is_programme_manager(user)
-        else Placement.objects.none(),
-        pk,
+    return get_object_or_404(
+        Placement.objects.visible_to(user).select_related(
+            "contingent", "application", "mission", "volunteer"
+        ),
+        pk=pk,
     )
+
+
+def get_incoming_for_manager(user, pk: int) -> IncomingVolunteer:
+    return get_object_or_404(IncomingVolunteer.objects.visible_to(user), pk=pk)

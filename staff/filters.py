@@ -6,12 +6,12 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anvt.forms import DateInput
 from missions.enums import ApplicationStatus
 from missions.models import Application, ApplicationChoice, Mission, Theme
 from notifications.families import EVENT_FAMILY
 from notifications.models import Channel, Notification, State
 from volunteers.enums import Gender, Region, VerificationStatus
-from volunteers.forms import DateInput
 from volunteers.models import Experience
 
 YES_NO = [("yes", _("Oui")), ("no", _("Non"))]

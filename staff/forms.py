@@ -1,11 +1,14 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from missions.enums import Recommendation
-from missions.models import Call, Contingent, Mission, Review
+from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
+from anvt.forms import DateInput
+from missions.enums import MissionStatus, Recommendation
+from missions.models import Application, Call, Contingent, Mission, Review
+from notifications.models import Notification
 from partners.models import PartnerOrganisation
 from volunteers.enums import DocumentKind, NationalityStatus
-from volunteers.forms import DateInput
 
 SCORE_CHOICES = [(n, str(n)) for n in range(6)]
 
@@ -89,15 +92,13 @@ class CallForm(forms.ModelForm):
         }
 
     def __init__(self, *args, **kwargs):
-        from django.contrib.auth import get_user_model
-
         super().__init__(*args, **kwargs)
         self.fields["missions"].queryset = Mission.objects.filter(
-            status__in=["published", "proposed"]
+            status__in=[MissionStatus.PUBLISHED, MissionStatus.PROPOSED]
         ).select_related("partner")
         self.fields["reviewers"].queryset = (
             get_user_model()
-            .objects.filter(groups__name__in=["reviewers", "programme_managers"])
+            .objects.filter(groups__name__in=[REVIEWERS_GROUP, PROGRAMME_MANAGERS_GROUP])
             .distinct()
         )
         self.fields["reviewers"].required = False
@@ -130,3 +131,30 @@ class ContingentForm(forms.ModelForm):
         if capacity < 1:
             raise forms.ValidationError(_("Un contingent compte au moins une place."))
         return capacity
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Commentaire pour le partenaire"),
+        max_length=2000,
+        error_messages={"required": _("Expliquez au partenaire ce qu'il faut revoir.")},
+    )
+
+
+class ContingentAddForm(forms.Form):
+    """A candidate of the contingent's call, for one of the missions they chose."""
+
+    application = forms.ModelChoiceField(queryset=Application.objects.none())
+    mission = forms.ModelChoiceField(queryset=Mission.objects.none())
+
+    def __init__(self, *args, contingent: Contingent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].queryset = Application.objects.filter(call=contingent.call)
+        self.fields["mission"].queryset = Mission.objects.filter(calls=contingent.call)
+
+
+class OutboxRetryForm(forms.Form):
+    """One failed message by its number, or (none given) every failed message of the filters."""
+
+    notification = forms.ModelChoiceField(queryset=Notification.objects.all(), required=False)
+    query = forms.CharField(required=False, max_length=2000)

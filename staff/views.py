@@ -1,14 +1,11 @@
 """The ANVT staff back office. Views are thin: access helper, form, service, redirect."""
 
-import csv
-from collections.abc import Iterable
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse, StreamingHttpResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,10 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import manager_required, staff_required
+from accounts.roles import is_programme_manager
+from anvt.http import csv_response, private_file_response
 from audit.models import AccessLog, StatusChange
+from audit.services import record_access
 from missions import eligibility, services
 from missions.checking import start_batch
-from missions.enums import ApplicationStatus, MissionStatus, PlacementStatus
+from missions.enums import APPLICATION_REVIEWABLE, ApplicationStatus, MissionStatus, PlacementStatus
 from missions.forms import MissionForm, MissionLanguageFormSet
 from missions.models import (
     Application,
@@ -32,36 +33,37 @@ from missions.models import (
     Mission,
     Review,
 )
-from missions.rules import is_programme_manager
+from missions.queries import contingent_candidates
 from missions.workflow import WorkflowError, can_transition
 from notifications.models import Notification
 from notifications.services import retry_failed
 from staff import dashboard as figures
 from staff.access import (
-    calls_for_staff,
     get_application_for_staff,
+    get_batch_for_manager,
     get_call_for_manager,
     get_contingent_for_manager,
+    get_document_for_staff,
+    get_experience_for_staff,
+    get_incoming_for_manager,
     get_mission_for_manager,
     get_placement_for_manager,
-    manager_required,
-    staff_required,
 )
 from staff.filters import ApplicationFilter, OutboxFilter
 from staff.forms import (
     CallForm,
+    CommentForm,
+    ContingentAddForm,
     ContingentForm,
     DateForm,
+    OutboxRetryForm,
     ReasonForm,
     ReviewForm,
 )
 from volunteers.models import Document, Experience
-from volunteers.services import set_verification
-from volunteers.uploads import private_file_response
 
 PAGE_SIZE = 25
 A = ApplicationStatus
-REVIEWABLE = {A.ELIGIBLE, A.UNDER_REVIEW, A.SHORTLISTED, A.WAITLISTED}
 
 
 @staff_required
@@ -73,8 +75,8 @@ def home(request):
 
 
 def _filtered_applications(request):
-    calls = calls_for_staff(request.user)
-    base = Application.objects.visible_to_staff(request.user).exclude(status=A.DRAFT)
+    calls = Call.objects.reviewed_by(request.user)
+    base = Application.objects.visible_to(request.user).exclude(status=A.DRAFT)
     return ApplicationFilter(request.GET, queryset=base, calls=calls, request=request)
 
 
@@ -108,27 +110,6 @@ def applications(request):
     )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_rows(header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)  # the BOM lets Excel read the accents right
-    for row in rows:
-        yield writer.writerow(row)
-
-
-def _csv_response(filename: str, header, rows) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        _csv_rows(header, rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @staff_required
 def applications_export(request):
     """The filtered list as CSV, streamed row by row from the database."""
@@ -148,12 +129,7 @@ def applications_export(request):
         "review_score",
         "submitted_at",
     ).iterator(chunk_size=2000)
-    AccessLog.objects.create(
-        user=request.user,
-        action="export",
-        content_type=ContentType.objects.get_for_model(Application),
-        object_id=0,
-    )
+    record_access(request.user, action="export", subject=Application)
     header = [
         _("N°"),
         _("Appel"),
@@ -168,7 +144,7 @@ def applications_export(request):
         _("Note moyenne"),
         _("Envoyée le"),
     ]
-    return _csv_response(
+    return csv_response(
         "candidatures.csv",
         header,
         (
@@ -184,13 +160,15 @@ def applications_export(request):
     )
 
 
-TRANSITIONS = {
-    "start_review": (A.UNDER_REVIEW, services.start_review, False),
-    "shortlist": (A.SHORTLISTED, services.shortlist, False),
-    "waitlist": (A.WAITLISTED, services.waitlist, False),
-    "reject": (A.REJECTED, services.reject, True),
-    "return": (A.RETURNED_FOR_CORRECTION, services.return_for_correction, True),
-}
+# The staff's decisions on an application, in the order the page offers them: (URL name's
+# suffix, the status it leads to). Each has its own URL and view below.
+DECISIONS = [
+    ("start_review", A.UNDER_REVIEW),
+    ("shortlist", A.SHORTLISTED),
+    ("waitlist", A.WAITLISTED),
+    ("reject", A.REJECTED),
+    ("return", A.RETURNED_FOR_CORRECTION),
+]
 
 
 @staff_required
@@ -237,11 +215,11 @@ def application_detail(request, pk: int):
             "others_visible": own is not None or is_programme_manager(request.user),
             "review_form": ReviewForm(instance=own),
             "score_fields": Review.SCORE_FIELDS,
-            "reviewable": application.status in REVIEWABLE,
+            "reviewable": application.status in APPLICATION_REVIEWABLE,
             "own_review": own,
             "actions": [
                 name
-                for name, (target, _service, _reason) in TRANSITIONS.items()
+                for name, target in DECISIONS
                 if can_transition(application, target, actor=request.user)
             ],
             "reason_form": ReasonForm(),
@@ -276,67 +254,78 @@ def application_review(request, pk: int):
     return redirect("staff:application", pk)
 
 
-@staff_required
-@require_POST
-def application_transition(request, pk: int, action: str):
-    application = get_application_for_staff(request.user, pk)
-    if action not in TRANSITIONS:
-        raise Http404
-    _target, service, needs_reason = TRANSITIONS[action]
-    try:
-        if needs_reason:
-            form = ReasonForm(request.POST)
-            if not form.is_valid():
+def _decision(service, *, needs_reason: bool):
+    """The view of one decision on an application: `service(application, actor, [reason])`."""
+
+    @staff_required
+    @require_POST
+    def view(request, pk: int):
+        application = get_application_for_staff(request.user, pk)
+        form = ReasonForm(request.POST)
+        try:
+            if not needs_reason:
+                service(application, actor=request.user)
+            elif form.is_valid():
+                service(application, actor=request.user, reason=form.cleaned_data["reason"])
+            else:
                 raise WorkflowError(_("Indiquez le motif."))
-            service(application, actor=request.user, reason=form.cleaned_data["reason"])
+        except WorkflowError as error:
+            messages.error(request, error.message)
         else:
-            service(application, actor=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        application.refresh_from_db(fields=["status"])
-        messages.success(
-            request,
-            _("Statut : %(status)s.") % {"status": application.get_status_display()},
-        )
-    return redirect("staff:application", pk)
+            application.refresh_from_db(fields=["status"])
+            messages.success(
+                request, _("Statut : %(status)s.") % {"status": application.get_status_display()}
+            )
+        return redirect("staff:application", pk)
+
+    return view
 
 
-def _item_of_application(request, pk: int, kind: str, item_pk: int):
-    application = get_application_for_staff(request.user, pk)
-    model = Experience if kind == "experience" else Document
-    item = model.objects.filter(volunteer_id=application.volunteer_id, pk=item_pk).first()
-    if item is None:
-        raise Http404
-    return application, item
+application_start_review = _decision(services.start_review, needs_reason=False)
+application_shortlist = _decision(services.shortlist, needs_reason=False)
+application_waitlist = _decision(services.waitlist, needs_reason=False)
+application_reject = _decision(services.reject, needs_reason=True)
+application_return = _decision(services.return_for_correction, needs_reason=True)
 
 
-@staff_required
-@require_POST
-def verify(request, pk: int, kind: str, item_pk: int):
-    if kind not in ("experience", "document"):
-        raise Http404
-    _application, item = _item_of_application(request, pk, kind, item_pk)
-    verified = request.POST.get("decision") == "verify"
-    try:
-        set_verification(
-            item, actor=request.user, verified=verified, reason=request.POST.get("reason", "")
-        )
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Vérifié.") if verified else _("Rejeté, avec son motif."))
-    return redirect(reverse("staff:application", args=[pk]) + f"#{kind}-{item_pk}")
+def _verification(get_item, *, kind: str, verified: bool):
+    """The view that verifies (or, with a reason, rejects) an experience or a document."""
+
+    @staff_required
+    @require_POST
+    def view(request, pk: int, item_pk: int):
+        _application, item = get_item(request.user, pk, item_pk)
+        form = ReasonForm(request.POST)
+        try:
+            if verified:
+                services.set_verification(item, actor=request.user, verified=True)
+            elif form.is_valid():
+                services.set_verification(
+                    item, actor=request.user, verified=False, reason=form.cleaned_data["reason"]
+                )
+            else:
+                raise WorkflowError(_("Indiquez le motif du rejet."))
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Vérifié.") if verified else _("Rejeté, avec son motif."))
+        return redirect(reverse("staff:application", args=[pk]) + f"#{kind}-{item_pk}")
+
+    return view
+
+
+experience_verify = _verification(get_experience_for_staff, kind="experience", verified=True)
+experience_reject = _verification(get_experience_for_staff, kind="experience", verified=False)
+document_verify = _verification(get_document_for_staff, kind="document", verified=True)
+document_reject = _verification(get_document_for_staff, kind="document", verified=False)
 
 
 def _document_response(request, pk: int, document_pk: int, *, inline: bool):
-    _application, document = _item_of_application(request, pk, "document", document_pk)
+    _application, document = get_document_for_staff(request.user, pk, document_pk)
     response = private_file_response(
         document.file, document.original_name, document.content_type, inline=inline
     )
-    AccessLog.objects.create(
-        user=request.user, action="view" if inline else "download", subject=document
-    )
+    record_access(request.user, action="view" if inline else "download", subject=document)
     return response
 
 
@@ -367,17 +356,14 @@ def calls(request):
 @manager_required
 def call_form(request, pk: int | None = None):
     call = get_call_for_manager(request.user, pk) if pk else None
-    previous_rules = call.rules() if call else None
     form = CallForm(request.POST or None, instance=call)
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        if call is not None:
-            batch = services.update_call(saved, actor=request.user, previous_rules=previous_rules)
-            if batch:
-                messages.info(
-                    request, _("Les règles ont changé : toutes les candidatures sont revérifiées.")
-                )
-                return redirect("staff:batch", batch.pk)
+        _saved, batch = services.save_call(call, actor=request.user, values=form.cleaned_data)
+        if batch:
+            messages.info(
+                request, _("Les règles ont changé : toutes les candidatures sont revérifiées.")
+            )
+            return redirect("staff:batch", batch.pk)
         messages.success(request, _("Appel enregistré."))
         return redirect("staff:calls")
     return render(request, "staff/call_form.html", {"form": form, "call": call, "section": "calls"})
@@ -393,10 +379,7 @@ def call_recheck(request, pk: int):
 
 @manager_required
 def batch(request, pk: int):
-    try:
-        run = EligibilityBatch.objects.select_related("call").get(pk=pk)
-    except EligibilityBatch.DoesNotExist as exc:
-        raise Http404 from exc
+    run = get_batch_for_manager(request.user, pk)
     if request.headers.get("accept") == "application/json":
         return JsonResponse(
             {"status": run.status, "done": run.done, "total": run.total, "changed": run.changed}
@@ -428,11 +411,9 @@ def mission_form(request, pk: int | None = None):
     form = MissionForm(request.POST or None, instance=mission)
     languages = MissionLanguageFormSet(request.POST or None, instance=mission, prefix="languages")
     if request.method == "POST" and form.is_valid() and languages.is_valid():
-        saved = form.save(commit=False)
-        saved.created_by = saved.created_by or request.user
-        saved.save()
-        languages.instance = saved
-        languages.save()
+        services.save_mission(
+            mission, actor=request.user, values=form.cleaned_data, languages=languages.chosen()
+        )
         messages.success(request, _("Mission enregistrée."))
         return redirect("staff:missions")
     return render(
@@ -442,29 +423,36 @@ def mission_form(request, pk: int | None = None):
     )
 
 
-@manager_required
-@require_POST
-def mission_action(request, pk: int, action: str):
-    mission = get_mission_for_manager(request.user, pk)
-    try:
-        if action == "publish":
-            services.publish_mission(mission, actor=request.user)
-        elif action == "return":
-            services.return_mission(
-                mission, actor=request.user, comment=request.POST.get("comment", "")
-            )
-        elif action == "close":
-            services.close_mission(mission, actor=request.user)
+def _mission_move(service, *, needs_comment: bool = False):
+    """The view of one move of a mission: `service(mission, actor, [comment])`."""
+
+    @manager_required
+    @require_POST
+    def view(request, pk: int):
+        mission = get_mission_for_manager(request.user, pk)
+        form = CommentForm(request.POST)
+        try:
+            if not needs_comment:
+                service(mission, actor=request.user)
+            elif form.is_valid():
+                service(mission, actor=request.user, comment=form.cleaned_data["comment"])
+            else:
+                raise WorkflowError(_("Expliquez au partenaire ce qu'il faut revoir."))
+        except WorkflowError as error:
+            messages.error(request, error.message)
         else:
-            raise Http404
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        mission.refresh_from_db(fields=["status"])
-        messages.success(
-            request, _("Mission : %(status)s.") % {"status": mission.get_status_display()}
-        )
-    return redirect("staff:missions")
+            mission.refresh_from_db(fields=["status"])
+            messages.success(
+                request, _("Mission : %(status)s.") % {"status": mission.get_status_display()}
+            )
+        return redirect("staff:missions")
+
+    return view
+
+
+mission_publish = _mission_move(services.publish_mission)
+mission_return = _mission_move(services.return_mission, needs_comment=True)
+mission_close = _mission_move(services.close_mission)
 
 
 # Contingents -------------------------------------------------------------------------------------
@@ -494,24 +482,13 @@ def contingent_detail(request, pk: int):
     placements = contingent.placements.select_related(
         "volunteer", "volunteer__volunteer_profile", "mission"
     ).order_by("created_at")
-    candidates = (
-        Application.objects.filter(call=contingent.call, status__in=[A.SHORTLISTED, A.WAITLISTED])
-        .select_related("volunteer", "volunteer__volunteer_profile")
-        .prefetch_related(
-            Prefetch(
-                "choices",
-                queryset=ApplicationChoice.objects.select_related("mission").order_by("rank"),
-            )
-        )
-        .order_by("status", "-review_score", "pk")
-    )
     return render(
         request,
         "staff/contingent_detail.html",
         {
             "contingent": contingent,
             "placements": placements,
-            "candidates": candidates,
+            "candidates": contingent_candidates(contingent),
             "date_form": DateForm(initial={"on": timezone.localdate()}),
             "section": "contingents",
             "statuses": PlacementStatus,
@@ -523,17 +500,12 @@ def contingent_detail(request, pk: int):
 @require_POST
 def contingent_add(request, pk: int):
     contingent = get_contingent_for_manager(request.user, pk)
-    application = Application.objects.filter(
-        call=contingent.call, pk=request.POST.get("application")
-    ).first()
-    mission = Mission.objects.filter(pk=request.POST.get("mission")).first()
-    if application is None or mission is None:
+    form = ContingentAddForm(request.POST, contingent=contingent)
+    if not form.is_valid():
         messages.error(request, _("Choisissez une candidature et une de ses missions."))
         return redirect("staff:contingent", pk)
     try:
-        services.add_to_contingent(
-            contingent, actor=request.user, application=application, mission=mission
-        )
+        services.add_to_contingent(contingent, actor=request.user, **form.cleaned_data)
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
@@ -556,24 +528,40 @@ def contingent_send(request, pk: int):
 
 @manager_required
 @require_POST
-def placement_action(request, pk: int, action: str):
+def placement_remove(request, pk: int):
     placement = get_placement_for_manager(request.user, pk)
-    form = DateForm(request.POST)
     try:
-        if action == "remove":
-            services.remove_from_contingent(placement, actor=request.user)
-        elif action in ("departure", "return"):
-            if not form.is_valid():
-                raise WorkflowError(_("Indiquez une date valide."))
-            record = services.record_departure if action == "departure" else services.record_return
-            record(placement, actor=request.user, on=form.cleaned_data["on"])
-        else:
-            raise Http404
+        services.remove_from_contingent(placement, actor=request.user)
     except WorkflowError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Enregistré."))
     return redirect("staff:contingent", placement.contingent_id)
+
+
+def _placement_date(record):
+    """The view that records a dated event of a placement: `record(placement, actor, on)`."""
+
+    @manager_required
+    @require_POST
+    def view(request, pk: int):
+        placement = get_placement_for_manager(request.user, pk)
+        form = DateForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise WorkflowError(_("Indiquez une date valide."))
+            record(placement, actor=request.user, on=form.cleaned_data["on"])
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Enregistré."))
+        return redirect("staff:contingent", placement.contingent_id)
+
+    return view
+
+
+placement_departure = _placement_date(services.record_departure)
+placement_return = _placement_date(services.record_return)
 
 
 @manager_required
@@ -602,7 +590,7 @@ def contingent_roster(request, pk: int):
         _("Départ"),
         _("Retour"),
     ]
-    return _csv_response(
+    return csv_response(
         f"contingent-{contingent.pk}.csv",
         header,
         ((*row[:6], labels.get(row[6], row[6]), row[7] or "", row[8] or "") for row in rows),
@@ -641,10 +629,7 @@ def incoming(request):
 @manager_required
 @require_POST
 def incoming_validate(request, pk: int):
-    try:
-        item = IncomingVolunteer.objects.get(pk=pk)
-    except IncomingVolunteer.DoesNotExist as exc:
-        raise Http404 from exc
+    item = get_incoming_for_manager(request.user, pk)
     try:
         services.validate_incoming(item, actor=request.user)
     except WorkflowError as error:
@@ -686,10 +671,18 @@ def outbox(request):
 @require_POST
 def outbox_retry(request):
     """Retry one failed message, or every failed message the current filters select."""
-    if request.POST.get("notification"):
-        queryset = Notification.objects.filter(pk=request.POST["notification"])
+    form = OutboxRetryForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Ce message n'existe pas : rien n'est renvoyé."))
+        return redirect("staff:outbox")
+    if form.cleaned_data["notification"]:
+        queryset = Notification.objects.filter(pk=form.cleaned_data["notification"].pk)
     else:
-        queryset = OutboxFilter(request.POST, queryset=Notification.objects.all()).qs
+        filterset = OutboxFilter(request.POST, queryset=Notification.objects.all())
+        if not filterset.is_valid():
+            messages.error(request, _("Ces filtres ne sont pas valables : rien n'est renvoyé."))
+            return redirect("staff:outbox")
+        queryset = filterset.qs
     count = retry_failed(queryset)
     messages.success(request, _("%(count)s message(s) renvoyé(s).") % {"count": count})
-    return redirect(f"{reverse('staff:outbox')}?{request.POST.get('query', '')}")
+    return redirect(f"{reverse('staff:outbox')}?{form.cleaned_data['query']}")

@@ -6,19 +6,13 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anvt.forms import DateInput, LanguagePairsFormSet
 from volunteers.enums import DOCUMENTS_WITH_EXPIRY, NationalityStatus
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
 from volunteers.uploads import check_upload
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 EARLIEST_BIRTH_DATE = date(1950, 1, 1)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class IdentityForm(forms.ModelForm):
@@ -94,6 +88,7 @@ LanguageFormSet = forms.inlineformset_factory(
     VolunteerProfile,
     ProfileLanguage,
     form=LanguageForm,
+    formset=LanguagePairsFormSet,
     extra=2,
     max_num=8,
     can_delete=True,

@@ -11,7 +11,6 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -79,18 +78,3 @@ def check_upload(upload) -> str:
 def safe_name(upload) -> str:
     """The file's own name, without any folder, for display only (never used on disk)."""
     return PurePosixPath(upload.name.replace("\\", "/")).name[:200] or "document"
-
-
-def private_file_response(field_file, name: str, content_type: str | None = None, *, inline=False):
-    """A private file that no cache keeps and no browser sniffs; an attachment unless shown
-    inline (staff's preview)."""
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle, as_attachment=not inline, filename=name, content_type=content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -92,6 +92,6 @@ def test_reviewers_only_see_applications_of_their_calls():
     reviewer.groups.add(Group.objects.get_or_create(name="reviewers")[0])
     mine, theirs = ApplicationFactory(status="submitted"), ApplicationFactory(status="submitted")
     mine.call.reviewers.add(reviewer)
-    assert list(Application.objects.visible_to_staff(reviewer)) == [mine]
-    assert list(Application.objects.visible_to_staff(UserFactory())) == []
-    assert theirs not in Application.objects.visible_to_staff(reviewer)
+    assert list(Application.objects.visible_to(reviewer)) == [mine]
+    assert list(Application.objects.visible_to(UserFactory())) == []
+    assert theirs not in Application.objects.visible_to(reviewer)

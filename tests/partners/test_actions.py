@@ -28,10 +28,10 @@ def test_coordinator_confirms_and_declines_with_a_reason(
     first, second = placements(sent_contingent)
     client.force_login(coordinator_a)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("partners:placement_decide", args=[first.pk]), {"decision": "confirm"})
+        client.post(reverse("partners:placement_confirm", args=[first.pk]), {})
         refused = client.post(
-            reverse("partners:placement_decide", args=[second.pk]),
-            {"decision": "decline", "reason": ""},
+            reverse("partners:placement_decline", args=[second.pk]),
+            {"reason": ""},
             follow=True,
         )
     assert "Indiquez le motif du refus." in refused.text
@@ -40,8 +40,8 @@ def test_coordinator_confirms_and_declines_with_a_reason(
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("partners:placement_decide", args=[second.pk]),
-            {"decision": "decline", "reason": "Niveau de langue insuffisant"},
+            reverse("partners:placement_decline", args=[second.pk]),
+            {"reason": "Niveau de langue insuffisant"},
         )
     first.refresh_from_db()
     second.refresh_from_db()
@@ -72,7 +72,7 @@ def test_viewers_read_but_cannot_decide(client, viewer_a, sent_contingent):
     assert page.status_code == 200
     assert "Confirmer l&#x27;affectation" not in page.text
     response = client.post(
-        reverse("partners:placement_decide", args=[first.pk]), {"decision": "confirm"}, follow=True
+        reverse("partners:placement_confirm", args=[first.pk]), {}, follow=True
     )
     assert "Seul·e un·e coordinateur·rice" in response.text
     first.refresh_from_db()
@@ -86,7 +86,7 @@ def test_coordinators_need_two_factor_authentication_to_decide(
     first = placements(sent_contingent)[0]
     client.force_login(coordinator_a)
     response = client.post(
-        reverse("partners:placement_decide", args=[first.pk]), {"decision": "confirm"}
+        reverse("partners:placement_confirm", args=[first.pk]), {}
     )
     assert response["Location"] == reverse("mfa_activate_totp")
     first.refresh_from_db()
@@ -100,18 +100,18 @@ def test_the_mission_is_followed_to_its_end_and_the_contingent_completes(
     client.force_login(coordinator_a)
     for placement in (first, second):
         client.post(
-            reverse("partners:placement_decide", args=[placement.pk]), {"decision": "confirm"}
+            reverse("partners:placement_confirm", args=[placement.pk]), {}
         )
         client.post(
-            reverse("partners:placement_event", args=[placement.pk, "departure"]),
+            reverse("partners:placement_departure", args=[placement.pk]),
             {"on": "2026-10-01"},
         )
     client.post(
-        reverse("partners:placement_event", args=[first.pk, "arrival"]), {"on": "2026-10-02"}
+        reverse("partners:placement_arrival", args=[first.pk]), {"on": "2026-10-02"}
     )
 
     report = client.post(
-        reverse("partners:placement_report", args=[first.pk, "midterm"]),
+        reverse("partners:placement_report_midterm", args=[first.pk]),
         {
             "midterm-text": "Très bonne intégration.",
             "midterm-file": SimpleUploadedFile("rapport.pdf", PDF),
@@ -123,27 +123,27 @@ def test_the_mission_is_followed_to_its_end_and_the_contingent_completes(
         "2026-10-02",
         "Très bonne intégration.",
     )
-    download = client.get(reverse("partners:placement_report_file", args=[first.pk, "midterm"]))
+    download = client.get(reverse("partners:placement_report_midterm_file", args=[first.pk]))
     assert b"".join(download.streaming_content) == PDF
 
     bad_file = client.post(
-        reverse("partners:placement_report", args=[first.pk, "final"]),
+        reverse("partners:placement_report_final", args=[first.pk]),
         {"final-text": "Fin.", "final-file": SimpleUploadedFile("rapport.pdf", b"MZ\x90\x00evil")},
         follow=True,
     )
     assert "Seuls les fichiers PDF, JPEG et PNG sont acceptés." in bad_file.text
 
     client.post(
-        reverse("partners:placement_event", args=[first.pk, "return"]), {"on": "2027-06-30"}
+        reverse("partners:placement_return", args=[first.pk]), {"on": "2027-06-30"}
     )
     no_reason = client.post(
-        reverse("partners:placement_event", args=[second.pk, "interrupt"]),
+        reverse("partners:placement_interrupt", args=[second.pk]),
         {"on": "2027-01-10"},
         follow=True,
     )
     assert "Indiquez la date du retour et le motif" in no_reason.text
     client.post(
-        reverse("partners:placement_event", args=[second.pk, "interrupt"]),
+        reverse("partners:placement_interrupt", args=[second.pk]),
         {"on": "2027-01-10", "reason": "Raison familiale"},
     )
     assert list(Placement.objects.order_by("pk").values_list("status", flat=True)) == [
@@ -211,7 +211,7 @@ def test_incoming_volunteer_is_declared_edited_then_validated_by_anvt(
     )
     incoming.refresh_from_db()
     assert incoming.first_name == "Lucille"
-    client.post(reverse("partners:incoming_event", args=[incoming.pk, "arrived"]))
+    client.post(reverse("partners:incoming_arrived", args=[incoming.pk]))
     incoming.refresh_from_db()
     assert incoming.status == "arrived"
 
@@ -243,7 +243,7 @@ def test_mission_offer_is_proposed_then_published_or_returned(
 
     client.force_login(manager)
     client.post(
-        reverse("staff:mission_action", args=[offer.pk, "return"]),
+        reverse("staff:mission_return", args=[offer.pk]),
         {"comment": "Précisez le public visé"},
     )
     client.force_login(coordinator_a)
@@ -255,7 +255,7 @@ def test_mission_offer_is_proposed_then_published_or_returned(
     offer.refresh_from_db()
     assert offer.status == "proposed"
     client.force_login(manager)
-    client.post(reverse("staff:mission_action", args=[offer.pk, "publish"]))
+    client.post(reverse("staff:mission_publish", args=[offer.pk]))
     offer.refresh_from_db()
     assert offer.status == "published"
 
@@ -291,7 +291,7 @@ def test_partner_home_runs_a_constant_number_of_queries(
     client.force_login(coordinator_a)
     with django_assert_max_num_queries(12):
         page = client.get(reverse("partners:home"))
-    assert len(page.context["to_confirm"]) == count
+    assert len(page.context["agenda"].to_confirm) == count
 
 
 def test_seed_demo_gives_each_partner_a_different_non_empty_home(client):
@@ -302,8 +302,8 @@ def test_seed_demo_gives_each_partner_a_different_non_empty_home(client):
     User = get_user_model()
     client.force_login(User.objects.get(email="coordinator@france-volontaires.demo"))
     fv = client.get(reverse("partners:home"))
-    assert len(fv.context["to_confirm"]) == 2
+    assert len(fv.context["agenda"].to_confirm) == 2
     client.force_login(User.objects.get(email="coordinator@lome-solidarite.demo"))
     lome = client.get(reverse("partners:home"))
-    assert lome.context["to_confirm"] == [] and len(lome.context["incoming_todo"]) == 1
+    assert lome.context["agenda"].to_confirm == [] and len(lome.context["agenda"].incoming_todo) == 1
     assert "Camille" in lome.text and "Camille" not in fv.text

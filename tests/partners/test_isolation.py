@@ -14,12 +14,13 @@ def urls_of_org_a(contingent, incoming, offer):
     return [
         ("get", reverse("partners:contingent", args=[contingent.pk])),
         ("get", reverse("partners:placement", args=[placement.pk])),
-        ("post", reverse("partners:placement_decide", args=[placement.pk])),
-        ("post", reverse("partners:placement_event", args=[placement.pk, "departure"])),
-        ("post", reverse("partners:placement_report", args=[placement.pk, "midterm"])),
-        ("get", reverse("partners:placement_report_file", args=[placement.pk, "midterm"])),
+        ("post", reverse("partners:placement_confirm", args=[placement.pk])),
+        ("post", reverse("partners:placement_decline", args=[placement.pk])),
+        ("post", reverse("partners:placement_departure", args=[placement.pk])),
+        ("post", reverse("partners:placement_report_midterm", args=[placement.pk])),
+        ("get", reverse("partners:placement_report_midterm_file", args=[placement.pk])),
         ("get", reverse("partners:incoming_edit", args=[incoming.pk])),
-        ("post", reverse("partners:incoming_event", args=[incoming.pk, "arrived"])),
+        ("post", reverse("partners:incoming_arrived", args=[incoming.pk])),
         ("get", reverse("partners:mission_edit", args=[offer.pk])),
     ]
 

@@ -75,7 +75,8 @@ def urls():
 FILE_VIEWS = {
     "volunteers:document_file",
     "volunteers:experience_proof",
-    "partners:placement_report_file",
+    "partners:placement_report_midterm_file",
+    "partners:placement_report_final_file",
     "staff:document_preview",
     "staff:document_download",
 }
@@ -89,7 +90,7 @@ def owns_file(user, name, kwargs) -> bool:
         return Document.objects.filter(pk=pk, volunteer=user).exists()
     if name == "volunteers:experience_proof":
         return Experience.objects.filter(pk=pk, volunteer=user).exists()
-    if name == "partners:placement_report_file":
+    if name.startswith("partners:placement_report_"):
         membership = getattr(user, "partner_membership", None)
         return Placement.objects.filter(pk=pk, contingent__partner=membership.organisation).exists()
     return False

@@ -28,8 +28,8 @@ def test_two_confirm_clicks_confirm_once(coordinator_a, sent_contingent):
     placement = sent_contingent.placements.order_by("pk").first()
     statuses = twice_at_once(
         coordinator_a,
-        reverse("partners:placement_decide", args=[placement.pk]),
-        {"decision": "confirm"},
+        reverse("partners:placement_confirm", args=[placement.pk]),
+        {},
     )
     assert statuses == [302, 302]
     placement.refresh_from_db()

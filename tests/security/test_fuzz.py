@@ -173,7 +173,7 @@ def test_review_and_reasons(client, manager, data):
     )
     assert response.status_code == 200 and SCRIPT not in response.content.decode()
     response = client.post(
-        reverse("staff:application_transition", args=[application.pk, "return"]),
+        reverse("staff:application_return", args=[application.pk]),
         {"reason": data.draw(values)},
         follow=True,
     )
@@ -204,8 +204,8 @@ def test_partner_forms(client, coordinator_a, sent_contingent, data):
     client.force_login(coordinator_a)
     placement = sent_contingent.placements.first()
     response = client.post(
-        reverse("partners:placement_decide", args=[placement.pk]),
-        {"decision": data.draw(values), "reason": data.draw(values)},
+        reverse("partners:placement_decline", args=[placement.pk]),
+        {"reason": data.draw(values)},
         follow=True,
     )
     assert response.status_code == 200 and SCRIPT not in response.content.decode()

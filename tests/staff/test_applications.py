@@ -140,7 +140,7 @@ def test_manager_moves_an_application_and_the_volunteer_is_told(
     manager_client, application, django_capture_on_commit_callbacks
 ):
     for action in ("start_review", "shortlist"):
-        manager_client.post(reverse("staff:application_transition", args=[application.pk, action]))
+        manager_client.post(reverse(f"staff:application_{action}", args=[application.pk]))
     application.refresh_from_db()
     assert application.status == "shortlisted"
     assert (
@@ -153,10 +153,10 @@ def test_manager_moves_an_application_and_the_volunteer_is_told(
 
 def test_reject_and_return_need_a_reason(manager_client, application):
     manager_client.post(
-        reverse("staff:application_transition", args=[application.pk, "start_review"])
+        reverse("staff:application_start_review", args=[application.pk])
     )
     response = manager_client.post(
-        reverse("staff:application_transition", args=[application.pk, "reject"]),
+        reverse("staff:application_reject", args=[application.pk]),
         {"reason": ""},
         follow=True,
     )
@@ -165,7 +165,7 @@ def test_reject_and_return_need_a_reason(manager_client, application):
     assert application.status == "under_review"
 
     manager_client.post(
-        reverse("staff:application_transition", args=[application.pk, "return"]),
+        reverse("staff:application_return", args=[application.pk]),
         {"reason": "Attestation illisible"},
     )
     application.refresh_from_db()
@@ -175,9 +175,9 @@ def test_reject_and_return_need_a_reason(manager_client, application):
 
 def test_reviewers_cannot_make_selection_moves(client, application, reviewer):
     client.force_login(reviewer)
-    client.post(reverse("staff:application_transition", args=[application.pk, "start_review"]))
+    client.post(reverse("staff:application_start_review", args=[application.pk]))
     response = client.post(
-        reverse("staff:application_transition", args=[application.pk, "shortlist"]), follow=True
+        reverse("staff:application_shortlist", args=[application.pk]), follow=True
     )
     assert "Vous n&#x27;avez pas le droit de faire cette action." in response.text
     application.refresh_from_db()
@@ -193,20 +193,20 @@ def test_experiences_are_verified_or_rejected_with_a_reason(
 ):
     experience = application.volunteer.experiences.get()
     client.force_login(reviewer)
-    url = reverse("staff:verify", args=[application.pk, "experience", experience.pk])
+    reject = reverse("staff:experience_reject", args=[application.pk, experience.pk])
 
-    client.post(url, {"decision": "reject", "reason": ""})
+    client.post(reject, {"reason": ""})
     experience.refresh_from_db()
     assert experience.verification_status == "declared"
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"decision": "reject", "reason": "Dates contredites par l'attestation"})
+        client.post(reject, {"reason": "Dates contredites par l'attestation"})
     experience.refresh_from_db()
     assert (experience.verification_status, experience.verified_by) == ("rejected", reviewer)
     application.refresh_from_db()
     assert application.status == "ineligible"  # a rejected experience no longer counts
 
-    client.post(url, {"decision": "verify"})
+    client.post(reverse("staff:experience_verify", args=[application.pk, experience.pk]))
     experience.refresh_from_db()
     assert experience.verification_status == "verified"
 

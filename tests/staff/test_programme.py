@@ -118,13 +118,13 @@ def test_manager_creates_a_mission_with_languages(manager_client):
 def test_partner_proposed_mission_is_published_or_returned(manager_client):
     proposed = MissionFactory(status=MissionStatus.PROPOSED)
     other = MissionFactory(status=MissionStatus.PROPOSED)
-    manager_client.post(reverse("staff:mission_action", args=[proposed.pk, "publish"]))
+    manager_client.post(reverse("staff:mission_publish", args=[proposed.pk]))
     response = manager_client.post(
-        reverse("staff:mission_action", args=[other.pk, "return"]), {"comment": ""}, follow=True
+        reverse("staff:mission_return", args=[other.pk]), {"comment": ""}, follow=True
     )
     assert "Expliquez au partenaire ce qu&#x27;il faut revoir." in response.text
     manager_client.post(
-        reverse("staff:mission_action", args=[other.pk, "return"]),
+        reverse("staff:mission_return", args=[other.pk]),
         {"comment": "Précisez les dates"},
     )
     assert dict(Mission.objects.values_list("pk", "status")) == {
@@ -174,12 +174,12 @@ def test_contingent_is_formed_sent_and_followed_through_its_page(
     placement = Placement.objects.get(application=first)
     services.confirm_placement(placement, actor=coordinator)
     manager_client.post(
-        reverse("staff:placement_action", args=[placement.pk, "departure"]), {"on": "2026-10-01"}
+        reverse("staff:placement_departure", args=[placement.pk]), {"on": "2026-10-01"}
     )
     placement.refresh_from_db()
     assert (placement.status, str(placement.actual_departure)) == ("departed", "2026-10-01")
     bad = manager_client.post(
-        reverse("staff:placement_action", args=[placement.pk, "return"]),
+        reverse("staff:placement_return", args=[placement.pk]),
         {"on": "2026-09-01"},
         follow=True,
     )

@@ -6,16 +6,17 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from accounts.roles import partner_membership_of
+from accounts.decorators import mfa_missing_redirect
+from accounts.roles import has_mfa, partner_membership_of
 from missions.models import Contingent, IncomingVolunteer, Mission, Placement
 from partners.models import PartnerMembership
 
 
 class PartnerScope:
-    """The rows one partner organisation may see."""
+    """The rows one partner organisation may see, built on the `for_partner()` QuerySets."""
 
     def __init__(self, membership: PartnerMembership):
         self.membership = membership
@@ -44,11 +45,21 @@ class PartnerScope:
             "user"
         )
 
-    def get(self, queryset, pk: int):
-        try:
-            return queryset.get(pk=pk)
-        except queryset.model.DoesNotExist as exc:
-            raise Http404 from exc
+
+def get_contingent_for_partner(scope: PartnerScope, pk: int) -> Contingent:
+    return get_object_or_404(scope.contingents(), pk=pk)
+
+
+def get_placement_for_partner(scope: PartnerScope, pk: int) -> Placement:
+    return get_object_or_404(scope.placements(), pk=pk)
+
+
+def get_incoming_for_partner(scope: PartnerScope, pk: int) -> IncomingVolunteer:
+    return get_object_or_404(scope.incoming(), pk=pk)
+
+
+def get_mission_for_partner(scope: PartnerScope, pk: int) -> Mission:
+    return get_object_or_404(scope.missions(), pk=pk)
 
 
 def partner_required(view):
@@ -70,18 +81,15 @@ def coordinator_required(view):
 
     @wraps(view)
     def wrapper(request, scope: PartnerScope, *args, **kwargs):
-        from staff.access import has_mfa
-
         if not scope.is_coordinator:
             messages.error(
                 request, _("Seul·e un·e coordinateur·rice de votre organisation peut faire cela.")
             )
             return redirect("partners:home")
         if not has_mfa(request.user):
-            messages.warning(
+            return mfa_missing_redirect(
                 request, _("Activez la double authentification pour décider des affectations.")
             )
-            return redirect("mfa_activate_totp")
         return view(request, scope, *args, **kwargs)
 
     return partner_required(wrapper)

@@ -1,6 +1,5 @@
 """The volunteer's space. Views are thin: access helper, form, service, redirect."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpResponse
@@ -11,21 +10,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from accounts.decorators import volunteer_required
+from anvt.http import private_file_response
 from audit.models import StatusChange
 from missions import eligibility, services
-from missions.enums import APPLICATION_WITHDRAWABLE, ApplicationStatus, MissionStatus
+from missions.access import get_call_for_visitor
+from missions.enums import APPLICATION_WITHDRAWABLE, ApplicationStatus
 from missions.models import Application, ApplicationChoice
-from missions.views import get_open_or_past_call
+from missions.queries import experience_total
 from missions.workflow import WorkflowError
-from volunteers import completeness
-from volunteers import services as volunteer_services
-from volunteers.access import (
+from volunteer_space import services as volunteer_services
+from volunteer_space.access import (
     get_application_for_volunteer,
     get_document_for_volunteer,
     get_experience_for_volunteer,
-    volunteer_required,
 )
-from volunteers.enums import DocumentKind
+from volunteer_space.forms import (
+    MOTIVATION_MAX,
+    AccountDeleteForm,
+    MissionChoiceForm,
+    MotivationForm,
+    WithdrawForm,
+)
+from volunteers import completeness
+from volunteers.enums import IDENTITY_DOCUMENTS, DocumentKind
 from volunteers.forms import (
     ConsentForm,
     ContactForm,
@@ -37,10 +45,6 @@ from volunteers.forms import (
     ReplaceDocumentForm,
 )
 from volunteers.models import Document, Experience
-from volunteers.uploads import private_file_response
-
-MOTIVATION_MIN = 50
-MOTIVATION_MAX = 3000
 
 # Where a volunteer fixes what an eligibility criterion found missing.
 FIX_LINKS = {
@@ -53,14 +57,6 @@ FIX_LINKS = {
 }
 
 
-def _experience_total(experiences) -> tuple[int, str]:
-    days = eligibility.experience_days(
-        [(e.start_date, e.end_date) for e in experiences if e.verification_status != "rejected"],
-        timezone.localdate(),
-    )
-    return days, eligibility.duration_text(days)
-
-
 # Dashboard and profile ---------------------------------------------------------------------------
 
 
@@ -69,7 +65,7 @@ def dashboard(request):
     profile = volunteer_services.profile_of(request.user)
     missing = completeness.missing_items(profile, language_count=profile.languages.count())
     experiences = list(Experience.objects.visible_to(request.user))
-    _days, total = _experience_total(experiences)
+    _days, total = experience_total(experiences, timezone.localdate())
     return render(
         request,
         "volunteers/dashboard.html",
@@ -80,7 +76,7 @@ def dashboard(request):
             "experience_total": total,
             "experience_count": len(experiences),
             "document_count": Document.objects.visible_to(request.user).count(),
-            "applications": Application.objects.of_volunteer(request.user).select_related("call"),
+            "applications": Application.objects.visible_to(request.user).select_related("call"),
         },
     )
 
@@ -116,11 +112,11 @@ def profile_step(request, step: str):
 
     if request.method == "POST" and form.is_valid():
         if step == "languages":
-            volunteer_services.save_languages(profile, form)
+            volunteer_services.save_languages(profile, languages=form.chosen())
         elif step == "consent":
             volunteer_services.give_consent(profile, language=form.cleaned_data["language"])
         else:
-            volunteer_services.save_profile(profile, form)
+            volunteer_services.save_profile(profile, values=form.cleaned_data)
         messages.success(request, _("Enregistré."))
         return redirect(next_url)
 
@@ -145,7 +141,7 @@ def profile_step(request, step: str):
 @volunteer_required
 def experiences(request):
     rows = list(Experience.objects.visible_to(request.user))
-    days, total = _experience_total(rows)
+    days, total = experience_total(rows, timezone.localdate())
     return render(
         request,
         "volunteers/experiences.html",
@@ -158,7 +154,9 @@ def experience_form(request, pk: int | None = None):
     experience = get_experience_for_volunteer(request.user, pk) if pk else None
     form = ExperienceForm(request.POST or None, request.FILES or None, instance=experience)
     if request.method == "POST" and form.is_valid():
-        volunteer_services.save_experience(request.user, form)
+        volunteer_services.save_experience(
+            request.user, experience=experience, values=form.cleaned_data
+        )
         messages.success(request, _("Expérience enregistrée."))
         return redirect("volunteers:experiences")
     return render(
@@ -191,7 +189,12 @@ def experience_proof(request, pk: int):
 def documents(request):
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        volunteer_services.add_document(request.user, form)
+        volunteer_services.add_document(
+            request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            expiry_date=form.cleaned_data["expiry_date"],
+        )
         messages.success(request, _("Document déposé."))
         return redirect("volunteers:documents")
     rows = list(Document.objects.visible_to(request.user))
@@ -205,10 +208,9 @@ def documents(request):
             "missing_kinds": [
                 label
                 for kind, label in DocumentKind.choices
-                if kind in ("cv", "motivation_letter", "experience_certificate")
-                and kind not in present
+                if kind in eligibility.DEFAULT_REQUIRED_DOCUMENTS and kind not in present
             ],
-            "has_identity": bool(present & {"id_card", "passport"}),
+            "has_identity": bool(present & IDENTITY_DOCUMENTS),
         },
         status=400 if form.errors else 200,
     )
@@ -219,7 +221,11 @@ def document_replace(request, pk: int):
     document = get_document_for_volunteer(request.user, pk)
     form = ReplaceDocumentForm(request.POST or None, request.FILES or None, instance=document)
     if request.method == "POST" and form.is_valid():
-        volunteer_services.replace_document(document, form)
+        volunteer_services.replace_document(
+            document,
+            upload=form.cleaned_data["file"],
+            expiry_date=form.cleaned_data["expiry_date"],
+        )
         messages.success(request, _("Document remplacé."))
         return redirect("volunteers:documents")
     return render(request, "volunteers/document_replace.html", {"form": form, "document": document})
@@ -247,7 +253,7 @@ def document_file(request, pk: int):
 @volunteer_required
 def applications(request):
     rows = (
-        Application.objects.of_volunteer(request.user)
+        Application.objects.visible_to(request.user)
         .select_related("call", "eligibility_report")
         .order_by("-created_at")
     )
@@ -257,7 +263,7 @@ def applications(request):
 @volunteer_required
 @require_POST
 def apply(request, call_pk: int):
-    call = get_open_or_past_call(call_pk)
+    call = get_call_for_visitor(request.user, call_pk)
     try:
         application = services.start_application(volunteer=request.user, call=call)
     except WorkflowError as error:
@@ -281,46 +287,6 @@ def _editable_application(request, pk: int) -> Application:
 class _Redirect(Exception):
     def __init__(self, url):
         self.url = url
-
-
-class MissionChoiceForm(forms.Form):
-    """One select per rank, up to the call's maximum; the first is required."""
-
-    def __init__(self, *args, application: Application, **kwargs):
-        super().__init__(*args, **kwargs)
-        offered = application.call.missions.filter(status=MissionStatus.PUBLISHED).order_by(
-            "start_date", "title"
-        )
-        chosen = {c.rank: c.mission_id for c in application.choices.all()}
-        for rank in range(1, application.call.max_choices + 1):
-            self.fields[f"choice_{rank}"] = forms.ModelChoiceField(
-                label=_("Choix n° %(rank)s") % {"rank": rank},
-                queryset=offered,
-                required=rank == 1,
-                initial=chosen.get(rank),
-                empty_label=_("— choisir une mission —") if rank == 1 else _("— aucune —"),
-            )
-
-    def clean(self):
-        cleaned = super().clean()
-        missions = [cleaned[name] for name in self.fields if cleaned.get(name)]
-        if len({m.pk for m in missions}) != len(missions):
-            raise forms.ValidationError(_("Chaque mission ne peut être choisie qu'une fois."))
-        cleaned["missions"] = missions
-        return cleaned
-
-
-class MotivationForm(forms.Form):
-    motivation = forms.CharField(
-        label=_("Votre motivation"),
-        min_length=MOTIVATION_MIN,
-        max_length=MOTIVATION_MAX,
-        widget=forms.Textarea(attrs={"rows": 10, "data-count": "true"}),
-        help_text=_(
-            "Entre %(min)s et %(max)s caractères. Pourquoi ces missions, qu'apporterez-vous ?"
-        )
-        % {"min": MOTIVATION_MIN, "max": MOTIVATION_MAX},
-    )
 
 
 def _application_step(view):
@@ -443,10 +409,11 @@ def application_detail(request, pk: int):
 def application_withdraw(request, pk: int):
     application = get_application_for_volunteer(request.user, pk)
     if request.method == "POST":
+        form = WithdrawForm(request.POST)
         try:
-            services.withdraw(
-                application, actor=request.user, reason=request.POST.get("reason", "")[:500]
-            )
+            if not form.is_valid():
+                raise WorkflowError(_("Le motif n'est pas valable : corrigez-le."))
+            services.withdraw(application, actor=request.user, reason=form.cleaned_data["reason"])
         except WorkflowError as error:
             messages.error(request, error.message)
         else:
@@ -479,7 +446,7 @@ def my_data_export(request):
 @volunteer_required
 def account_delete(request):
     if request.method == "POST":
-        if request.POST.get("confirm") != "yes":
+        if not AccountDeleteForm(request.POST).is_valid():
             messages.error(request, _("Cochez la case pour confirmer la suppression."))
             return render(request, "volunteers/account_delete.html", status=400)
         volunteer_services.request_erasure(request.user)

@@ -1,5 +1,6 @@
-"""Writes of the volunteer's own data. Every change an open application depends on triggers its
-eligibility re-check after the commit (missions.services.volunteer_data_changed)."""
+"""The volunteer's use cases: writes of their own data, export and erasure. Every change an open
+application depends on triggers its eligibility re-check after the commit
+(missions.services.volunteer_data_changed). Services take clean values, never forms."""
 
 import json
 
@@ -8,7 +9,6 @@ from django.contrib.sessions.models import Session
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from anvt.celery import delay_on_commit
 from audit.models import AccessLog, StatusChange
@@ -17,7 +17,7 @@ from missions.models import Application
 from missions.services import volunteer_data_changed, withdraw
 from notifications.models import Notification
 from volunteers.enums import VerificationStatus
-from volunteers.models import Document, Experience, VolunteerProfile
+from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
 from volunteers.uploads import safe_name
 
 
@@ -32,15 +32,34 @@ def _delete_file_after_commit(field_file) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
+def _assign(instance, values: dict) -> None:
+    for name, value in values.items():
+        setattr(instance, name, value)
+
+
+def _reset_verification(item: Experience | Document) -> None:
+    """What staff verified no longer holds once the item changes."""
+    item.verification_status = VerificationStatus.DECLARED
+    item.verified_by = None
+    item.verified_at = None
+
+
 @transaction.atomic
-def save_profile(profile: VolunteerProfile, form) -> None:
-    form.save()
+def save_profile(profile: VolunteerProfile, *, values: dict) -> None:
+    """One step of the profile (clean values of its form's fields)."""
+    _assign(profile, values)
+    profile.save()
     volunteer_data_changed(profile.user)
 
 
 @transaction.atomic
-def save_languages(profile: VolunteerProfile, formset) -> None:
-    formset.save()
+def save_languages(profile: VolunteerProfile, *, languages: list[tuple[str, str]]) -> None:
+    """The languages the volunteer speaks, as (language, CEFR level) pairs, replacing the old."""
+    profile.languages.all().delete()
+    ProfileLanguage.objects.bulk_create(
+        ProfileLanguage(profile=profile, language=language, level=level)
+        for language, level in dict(languages).items()
+    )
 
 
 @transaction.atomic
@@ -53,23 +72,35 @@ def give_consent(profile: VolunteerProfile, *, language: str) -> None:
 
 
 @transaction.atomic
-def save_experience(volunteer, form) -> Experience:
-    """Create or update an experience from a validated ExperienceForm."""
-    experience = form.save(commit=False)
-    experience.volunteer = volunteer
-    old_proof = None
-    if "proof" in form.changed_data and experience.pk:
-        old_proof = Experience.objects.get(pk=experience.pk).proof
-    if any(name in form.changed_data for name in ("start_date", "end_date", "organisation")):
-        # What staff verified no longer holds once the dates change.
-        experience.verification_status = "declared"
-        experience.verified_by = None
-        experience.verified_at = None
+def save_experience(volunteer, *, experience: Experience | None, values: dict) -> Experience:
+    """Create (experience None) or update an experience from the clean values of its form.
+
+    `values["proof"]` is a new checked upload, False to remove the proof, or the current file.
+    """
+    values = dict(values)
+    proof = values.pop("proof", None)
+    # As stored: a bound ModelForm has already copied its input onto the instance it was given.
+    stored = Experience.objects.get(pk=experience.pk) if experience else None
+    experience = experience or Experience(volunteer=volunteer)
+    _assign(experience, values)
+    if stored and any(
+        getattr(stored, name) != getattr(experience, name)
+        for name in ("start_date", "end_date", "organisation")
+    ):
+        _reset_verification(experience)
+    if proof is False or _is_new_upload(proof):
+        if stored:
+            _delete_file_after_commit(stored.proof)
+        experience.proof = None
+        if proof:
+            experience.proof.save(safe_name(proof), proof, save=False)
     experience.save()
-    if old_proof:
-        _delete_file_after_commit(old_proof)
     volunteer_data_changed(volunteer)
     return experience
+
+
+def _is_new_upload(value) -> bool:
+    return value is not None and value is not False and hasattr(value, "checked_content_type")
 
 
 @transaction.atomic
@@ -80,32 +111,32 @@ def delete_experience(experience: Experience) -> None:
 
 
 @transaction.atomic
-def add_document(volunteer, form) -> Document:
-    document = form.save(commit=False)
-    upload = form.cleaned_data["file"]
-    document.volunteer = volunteer
-    document.original_name = safe_name(upload)
-    document.content_type = upload.checked_content_type
-    document.size = upload.size
+def add_document(volunteer, *, kind: str, upload, expiry_date=None) -> Document:
+    """A new document from a checked upload (see volunteers.forms.UploadField)."""
+    document = Document(volunteer=volunteer, kind=kind, expiry_date=expiry_date)
+    _attach(document, upload)
     document.save()
     volunteer_data_changed(volunteer)
     return document
 
 
-@transaction.atomic
-def replace_document(document: Document, form) -> Document:
-    old_file = Document.objects.get(pk=document.pk).file
-    upload = form.cleaned_data["file"]
-    document = form.save(commit=False)
+def _attach(document: Document, upload) -> None:
     document.original_name = safe_name(upload)
     document.content_type = upload.checked_content_type
     document.size = upload.size
+    document.file.save(upload.name, upload, save=False)
+
+
+@transaction.atomic
+def replace_document(document: Document, *, upload, expiry_date=None) -> Document:
+    """A new file for the same document; staff verify it again."""
+    # As stored: a bound ModelForm has already copied its input onto the instance it was given.
+    _delete_file_after_commit(Document.objects.get(pk=document.pk).file)
+    _attach(document, upload)
+    document.expiry_date = expiry_date
     document.uploaded_at = timezone.now()
-    document.verification_status = "declared"
-    document.verified_by = None
-    document.verified_at = None
+    _reset_verification(document)
     document.save()
-    _delete_file_after_commit(old_file)
     volunteer_data_changed(document.volunteer)
     return document
 
@@ -117,35 +148,11 @@ def delete_document(document: Document) -> None:
     volunteer_data_changed(document.volunteer)
 
 
-@transaction.atomic
-def set_verification(
-    item: Experience | Document, *, actor, verified: bool, reason: str = ""
-) -> None:
-    """Staff verify or reject an experience or a document; a rejection needs its reason."""
-    from missions.rules import is_programme_manager, is_reviewer
-    from missions.workflow import WorkflowError
-
-    if not (is_programme_manager(actor) or is_reviewer(actor)):
-        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
-    if not verified and not reason.strip():
-        raise WorkflowError(_("Indiquez le motif du rejet."))
-    item.verification_status = (
-        VerificationStatus.VERIFIED if verified else VerificationStatus.REJECTED
-    )
-    item.verification_reason = "" if verified else reason.strip()
-    item.verified_by = actor
-    item.verified_at = timezone.now()
-    item.save(
-        update_fields=["verification_status", "verification_reason", "verified_by", "verified_at"]
-    )
-    volunteer_data_changed(item.volunteer)
-
-
 def export_data(user) -> str:
     """Everything the portal holds about the volunteer, as JSON (PRODUCT section 8)."""
     profile = VolunteerProfile.objects.filter(user=user).first()
     applications = list(
-        Application.objects.of_volunteer(user)
+        Application.objects.filter(volunteer=user)
         .select_related("call", "eligibility_report")
         .prefetch_related("choices__mission")
     )
@@ -257,9 +264,10 @@ def export_data(user) -> str:
 @transaction.atomic
 def request_erasure(user) -> None:
     """Deactivate the account now; the personal data is erased by a job after the commit."""
-    from volunteers.tasks import erase_volunteer
+    # The task module imports this one (its job calls erase_volunteer below).
+    from volunteer_space.tasks import erase_volunteer
 
-    for application in Application.objects.of_volunteer(user).filter(
+    for application in Application.objects.filter(volunteer=user).filter(
         status__in=APPLICATION_WITHDRAWABLE
     ):
         withdraw(application, actor=user, reason="account_deletion")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteers import views
+from volunteer_space import views
 
 app_name = "volunteers"
 

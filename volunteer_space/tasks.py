@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.contrib.auth import get_user_model
 
-from volunteers import services
+from volunteer_space import services
 
 
 @shared_task

@@ -1,25 +1,19 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anvt.forms import DateInput
 from missions.models import IncomingVolunteer
 from partners.models import PartnerOrganisation
-from volunteers.forms import E164, DateInput, UploadField
+from volunteers.forms import E164, UploadField
 
 
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("confirm", _("Confirmer")), ("decline", _("Refuser"))])
+class DeclineForm(forms.Form):
     reason = forms.CharField(
         label=_("Motif du refus"),
         max_length=2000,
-        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Indiquez le motif du refus.")},
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == "decline" and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Indiquez le motif du refus."))
-        return cleaned
 
 
 class PlacementDateForm(forms.Form):

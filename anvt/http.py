@@ -1,0 +1,46 @@
+"""HTTP helpers shared by every space of the portal: private files and CSV downloads.
+
+They know nothing of the domain; views pass them what to send.
+"""
+
+import csv
+from collections.abc import Iterable
+
+from django.http import FileResponse, Http404, StreamingHttpResponse
+
+
+def private_file_response(field_file, name: str, content_type: str | None = None, *, inline=False):
+    """A private file that no cache keeps and no browser sniffs; an attachment unless shown
+    inline (staff's preview)."""
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle, as_attachment=not inline, filename=name, content_type=content_type
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)  # the BOM lets Excel read the accents right
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]):
+    """A CSV download streamed row by row, never cached."""
+    response = StreamingHttpResponse(
+        _csv_lines(header, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,309 @@
+"""The partner agencies' space: what waits for them first, then their contingents and placements.
+Every row comes through partner_space.access; one URL per action, each with its form."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from anvt.http import private_file_response
+from missions import services
+from missions.enums import IncomingStatus, MissionStatus
+from missions.forms import MissionLanguageFormSet, MissionOfferForm
+from missions.queries import partner_agenda
+from missions.workflow import WorkflowError
+from partner_space.access import (
+    coordinator_required,
+    get_contingent_for_partner,
+    get_incoming_for_partner,
+    get_mission_for_partner,
+    get_placement_for_partner,
+    partner_required,
+)
+from partner_space.forms import (
+    DeclineForm,
+    IncomingForm,
+    InterruptForm,
+    PlacementDateForm,
+    ReportForm,
+)
+
+
+def _act(request, action, success: str) -> None:
+    """Run one service call; its refusal is shown as it is, its success with `success`."""
+    try:
+        action()
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, success)
+
+
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        messages.error(request, errors[0])
+
+
+@partner_required
+def home(request, scope):
+    placements = list(
+        scope.placements().order_by("contingent__name", "volunteer__volunteer_profile__last_name")
+    )
+    agenda = partner_agenda(placements, list(scope.incoming().order_by("arrival_date")))
+    return render(
+        request,
+        "partners/home.html",
+        {
+            "scope": scope,
+            "agenda": agenda,
+            "contingents": scope.contingents().order_by("-created_at"),
+            "placements": placements,
+        },
+    )
+
+
+@partner_required
+def contingent_detail(request, scope, pk: int):
+    contingent = get_contingent_for_partner(scope, pk)
+    placements = scope.placements().filter(contingent=contingent)
+    return render(
+        request,
+        "partners/contingent.html",
+        {"scope": scope, "contingent": contingent, "placements": placements},
+    )
+
+
+@partner_required
+def placement_detail(request, scope, pk: int):
+    placement = get_placement_for_partner(scope, pk)
+    return render(
+        request,
+        "partners/placement.html",
+        {
+            "scope": scope,
+            "placement": placement,
+            "profile": getattr(placement.volunteer, "volunteer_profile", None),
+            "date_form": PlacementDateForm(initial={"on": timezone.localdate()}),
+            "report_forms": {
+                "midterm": ReportForm(prefix="midterm"),
+                "final": ReportForm(prefix="final"),
+            },
+            "interrupt_form": InterruptForm(),
+        },
+    )
+
+
+@coordinator_required
+@require_POST
+def placement_confirm(request, scope, pk: int):
+    placement = get_placement_for_partner(scope, pk)
+    _act(
+        request,
+        lambda: services.confirm_placement(placement, actor=request.user),
+        _("Affectation confirmée."),
+    )
+    return redirect("partners:placement", pk)
+
+
+@coordinator_required
+@require_POST
+def placement_decline(request, scope, pk: int):
+    placement = get_placement_for_partner(scope, pk)
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("partners:placement", pk)
+    _act(
+        request,
+        lambda: services.decline_placement(
+            placement, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("Affectation refusée ; l'ANVT est prévenue."),
+    )
+    return redirect("partners:placement", pk)
+
+
+def _dated_event(record):
+    """A view that records one dated event of a placement through `record(placement, ...)`."""
+
+    @coordinator_required
+    @require_POST
+    def view(request, scope, pk: int):
+        placement = get_placement_for_partner(scope, pk)
+        form = PlacementDateForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("Indiquez une date valide."))
+            return redirect("partners:placement", pk)
+        _act(
+            request,
+            lambda: record(placement, actor=request.user, on=form.cleaned_data["on"]),
+            _("Enregistré."),
+        )
+        return redirect("partners:placement", pk)
+
+    return view
+
+
+placement_departure = _dated_event(services.record_departure)
+placement_arrival = _dated_event(services.record_arrival)
+placement_return = _dated_event(services.record_return)
+
+
+@coordinator_required
+@require_POST
+def placement_interrupt(request, scope, pk: int):
+    placement = get_placement_for_partner(scope, pk)
+    form = InterruptForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Indiquez la date du retour et le motif de l'interruption."))
+        return redirect("partners:placement", pk)
+    _act(
+        request,
+        lambda: services.interrupt_placement(
+            placement,
+            actor=request.user,
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+        ),
+        _("Enregistré."),
+    )
+    return redirect("partners:placement", pk)
+
+
+@coordinator_required
+@require_POST
+def placement_report(request, scope, pk: int, kind: str):
+    """A mid-term or final report; `kind` is fixed by the URL of each (see urls.py)."""
+    placement = get_placement_for_partner(scope, pk)
+    form = ReportForm(request.POST, request.FILES, prefix=kind)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("partners:placement", pk)
+    _act(
+        request,
+        lambda: services.save_report(
+            placement,
+            actor=request.user,
+            kind=kind,
+            text=form.cleaned_data["text"],
+            upload=form.cleaned_data["file"],
+        ),
+        _("Rapport enregistré."),
+    )
+    return redirect("partners:placement", pk)
+
+
+@partner_required
+def placement_report_file(request, scope, pk: int, kind: str):
+    placement = get_placement_for_partner(scope, pk)
+    field_file = getattr(placement, services.REPORT_FIELDS[kind][1])
+    if not field_file:
+        raise Http404
+    return private_file_response(field_file, f"rapport-{kind}-{placement.pk}")
+
+
+# Incoming volunteers -----------------------------------------------------------------------------
+
+
+@partner_required
+def incoming_list(request, scope):
+    return render(
+        request,
+        "partners/incoming_list.html",
+        {"scope": scope, "rows": scope.incoming().order_by("-arrival_date")},
+    )
+
+
+@coordinator_required
+def incoming_form(request, scope, pk: int | None = None):
+    incoming = get_incoming_for_partner(scope, pk) if pk else None
+    if incoming and incoming.status != IncomingStatus.DECLARED:
+        messages.info(
+            request, _("Un·e volontaire validé·e par l'ANVT ne peut plus être modifié·e.")
+        )
+        return redirect("partners:incoming")
+    form = IncomingForm(request.POST or None, instance=incoming)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_incoming(
+                incoming,
+                actor=request.user,
+                organisation=scope.organisation,
+                values=form.cleaned_data,
+            )
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Déclaration enregistrée : l'ANVT va la valider."))
+            return redirect("partners:incoming")
+    return render(
+        request, "partners/incoming_form.html", {"scope": scope, "form": form, "incoming": incoming}
+    )
+
+
+def _incoming_event(record):
+    @coordinator_required
+    @require_POST
+    def view(request, scope, pk: int):
+        incoming = get_incoming_for_partner(scope, pk)
+        _act(request, lambda: record(incoming, actor=request.user), _("Enregistré."))
+        return redirect("partners:incoming")
+
+    return view
+
+
+incoming_arrived = _incoming_event(services.record_incoming_arrival)
+incoming_completed = _incoming_event(services.complete_incoming)
+
+
+# Mission offers ----------------------------------------------------------------------------------
+
+
+@partner_required
+def mission_list(request, scope):
+    return render(
+        request,
+        "partners/missions.html",
+        {"scope": scope, "missions": scope.missions().order_by("-created_at")},
+    )
+
+
+@coordinator_required
+def mission_form(request, scope, pk: int | None = None):
+    mission = get_mission_for_partner(scope, pk) if pk else None
+    if mission and mission.status != MissionStatus.DRAFT:
+        messages.info(request, _("Une offre proposée ou publiée ne peut plus être modifiée."))
+        return redirect("partners:missions")
+    form = MissionOfferForm(request.POST or None, instance=mission)
+    languages = MissionLanguageFormSet(request.POST or None, instance=mission, prefix="languages")
+    if request.method == "POST" and form.is_valid() and languages.is_valid():
+        propose = "propose" in request.POST
+        try:
+            services.save_mission(
+                mission,
+                actor=request.user,
+                values={**form.cleaned_data, "partner": scope.organisation},
+                languages=languages.chosen(),
+                propose=propose,
+            )
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Offre proposée à l'ANVT.") if propose else _("Brouillon enregistré.")
+            )
+            return redirect("partners:missions")
+    return render(
+        request,
+        "partners/mission_form.html",
+        {"scope": scope, "form": form, "languages": languages, "mission": mission},
+    )
+
+
+@partner_required
+def members(request, scope):
+    if not scope.is_coordinator:
+        raise Http404
+    return render(request, "partners/members.html", {"scope": scope, "members": scope.members()})

@@ -1,0 +1,21 @@
+"""The one way each object is fetched in the volunteer's space: theirs, or 404 exactly like a
+missing one. Who may open a page at all is `accounts.decorators.volunteer_required`."""
+
+from django.shortcuts import get_object_or_404
+
+from missions.models import Application
+from volunteers.models import Document, Experience
+
+
+def get_application_for_volunteer(user, pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.visible_to(user).select_related("call", "eligibility_report"), pk=pk
+    )
+
+
+def get_experience_for_volunteer(user, pk: int) -> Experience:
+    return get_object_or_404(Experience.objects.visible_to(user), pk=pk)
+
+
+def get_document_for_volunteer(user, pk: int) -> Document:
+    return get_object_or_404(Document.objects.visible_to(user), pk=pk)

@@ -1,0 +1,67 @@
+"""The forms of the volunteer's application steps and actions. Forms of the volunteer's own data
+(profile, experiences, documents) are in volunteers.forms, beside their models."""
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from missions.enums import MissionStatus
+from missions.models import Application
+
+MOTIVATION_MIN = 50
+MOTIVATION_MAX = 3000
+
+
+class MissionChoiceForm(forms.Form):
+    """One select per rank, up to the call's maximum; the first is required."""
+
+    def __init__(self, *args, application: Application, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = application.call.missions.filter(status=MissionStatus.PUBLISHED).order_by(
+            "start_date", "title"
+        )
+        chosen = {c.rank: c.mission_id for c in application.choices.all()}
+        for rank in range(1, application.call.max_choices + 1):
+            self.fields[f"choice_{rank}"] = forms.ModelChoiceField(
+                label=_("Choix n° %(rank)s") % {"rank": rank},
+                queryset=offered,
+                required=rank == 1,
+                initial=chosen.get(rank),
+                empty_label=_("— choisir une mission —") if rank == 1 else _("— aucune —"),
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        missions = [cleaned[name] for name in self.fields if cleaned.get(name)]
+        if len({m.pk for m in missions}) != len(missions):
+            raise forms.ValidationError(_("Chaque mission ne peut être choisie qu'une fois."))
+        cleaned["missions"] = missions
+        return cleaned
+
+
+class MotivationForm(forms.Form):
+    motivation = forms.CharField(
+        label=gettext_lazy("Votre motivation"),
+        min_length=MOTIVATION_MIN,
+        max_length=MOTIVATION_MAX,
+        widget=forms.Textarea(attrs={"rows": 10, "data-count": "true"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["motivation"].help_text = _(
+            "Entre %(min)s et %(max)s caractères. Pourquoi ces missions, qu'apporterez-vous ?"
+        ) % {"min": MOTIVATION_MIN, "max": MOTIVATION_MAX}
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(required=False)
+
+    def clean_reason(self):
+        return self.cleaned_data["reason"][:500]
+
+
+class AccountDeleteForm(forms.Form):
+    confirm = forms.BooleanField(
+        error_messages={"required": gettext_lazy("Cochez la case pour confirmer la suppression.")}
+    )
