@@ -8,14 +8,12 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
 from anvt.celery import delay_on_commit
-from audit.models import StatusChange
 from missions import eligibility
 from missions.enums import (
     APPLICATION_CHECKED,
@@ -32,6 +30,7 @@ from missions.models import (
     EligibilityReport,
     Placement,
 )
+from missions.workflow import transition_many
 from notifications.services import Message, queue
 from volunteers.enums import IDENTITY_DOCUMENTS, VerificationStatus
 from volunteers.models import Document, Experience
@@ -166,54 +165,38 @@ def check_applications(application_ids: Iterable[int], *, job: str) -> Outcome:
                 ["eligible", "data", "engine_version", "fingerprint", "reference_date", "ran_at"],
             )
         outcome.reports_changed = len(new_reports) + len(changed_reports)
-        _apply_moves(moves, job=job, now=now)
+        _apply_moves(moves, job=job)
         outcome.statuses_changed = len(moves)
     return outcome
 
 
-def _apply_moves(moves, *, job: str, now) -> None:
-    """Status changes decided by the engine, in bulk (the moves are all SYSTEM moves of the
-    application transition table: submitted/eligible/ineligible to eligible/ineligible)."""
-    if not moves:
-        return
-    for target in (ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE):
-        ids = [application.pk for application, to, _report in moves if to == target]
-        if ids:
-            Application.objects.filter(pk__in=ids).update(status=target, updated_at=now)
-    content_type = ContentType.objects.get_for_model(Application)
-    StatusChange.objects.bulk_create(
-        StatusChange(
-            content_type=content_type,
-            object_id=application.pk,
-            from_status=application.status,
-            to_status=target,
-            job=job,
-            created_at=now,
+def _apply_moves(moves, *, job: str) -> None:
+    """Status changes decided by the engine, in bulk through `workflow.transition_many`, and the
+    eligibility result told to each volunteer whose application moved."""
+    reports = {application.pk: report for application, _target, report in moves}
+    moved = transition_many(((application, target) for application, target, _r in moves), job=job)
+    queue(
+        Message(
+            user=application.volunteer,
+            event="eligibility_result",
+            context={
+                "application": application,
+                "eligible": reports[application.pk].eligible,
+                "problems": [
+                    result.message
+                    for result in reports[application.pk].criteria.values()
+                    if not result.passed
+                ],
+            },
+            link=reverse("volunteers:application", args=[application.pk]),
         )
-        for application, target, _report in moves
+        for application in moved
     )
-    messages = []
-    for application, target, report in moves:
-        application.status = target
-        messages.append(
-            Message(
-                user=application.volunteer,
-                event="eligibility_result",
-                context={
-                    "application": application,
-                    "eligible": report.eligible,
-                    "problems": [
-                        result.message for result in report.criteria.values() if not result.passed
-                    ],
-                },
-                link=reverse("volunteers:application", args=[application.pk]),
-            )
-        )
-    queue(messages)
 
 
 def start_batch(call: Call, *, requested_by=None) -> EligibilityBatch:
     """Record a whole-call re-check; the job runs it after the commit."""
+    # missions.tasks imports this module for its jobs: imported at call time to break the loop.
     from missions.tasks import recheck_call
 
     batch = EligibilityBatch.objects.create(

@@ -6,7 +6,9 @@ effects (dates, seats, notifications) in the same transaction.
 
 from collections.abc import Iterable
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import StatusChange
@@ -96,3 +98,47 @@ def transition(
             reason=reason,
         )
     return True
+
+
+def transition_many(moves: Iterable[tuple[object, str]], *, job: str) -> list[object]:
+    """Move many objects of one model at once, as the background job `job`: the bulk variant of
+    `transition` for the eligibility engine, with the same rules and one audit row per move.
+
+    The caller holds the rows locked (select_for_update) inside its transaction. Returns the
+    objects that moved; an object already in its target status is left alone, and a move the
+    table does not allow a job to make raises WorkflowError before anything is written.
+    """
+    moves = [(obj, to_status) for obj, to_status in moves if obj.status != to_status]
+    if not moves:
+        return []
+    model = type(moves[0][0])
+    for obj, to_status in moves:
+        if not any(
+            rules.may_act(kind, None, obj) for kind in allowed_actors(model, obj.status, to_status)
+        ):
+            raise WorkflowError(
+                _("Impossible de passer du statut « %(from)s » au statut « %(to)s ».")
+                % {"from": obj.status, "to": to_status}
+            )
+    now = timezone.now()
+    content_type = ContentType.objects.get_for_model(model)
+    changes = [
+        StatusChange(
+            content_type=content_type,
+            object_id=obj.pk,
+            from_status=obj.status,
+            to_status=to_status,
+            job=job,
+            created_at=now,
+        )
+        for obj, to_status in moves
+    ]
+    stamp = {"updated_at": now} if any(f.name == "updated_at" for f in model._meta.fields) else {}
+    with transaction.atomic():
+        for to_status in {to for _obj, to in moves}:
+            ids = [obj.pk for obj, to in moves if to == to_status]
+            model.objects.filter(pk__in=ids).update(status=to_status, **stamp)
+        StatusChange.objects.bulk_create(changes)
+    for obj, to_status in moves:
+        obj.status = to_status
+    return [obj for obj, _to in moves]

@@ -301,3 +301,20 @@ def test_staff_returns_an_application_for_correction_and_the_volunteer_resubmits
     DocumentFactory(volunteer=application.volunteer, kind="motivation_letter")
     submit(application, django_capture_on_commit_callbacks)
     assert application.status == A.ELIGIBLE
+
+
+def test_a_managers_removal_is_recorded_with_the_manager_as_actor(
+    manager, django_capture_on_commit_callbacks
+):
+    mission = MissionFactory()
+    call = CallFactory(missions=[mission])
+    contingent = ContingentFactory(call=call, partner=mission.partner, capacity=1)
+    application = _shortlisted(call, manager, django_capture_on_commit_callbacks)
+    placement = services.add_to_contingent(
+        contingent, actor=manager, application=application, mission=mission
+    )
+    services.remove_from_contingent(placement, actor=manager)
+    removal = StatusChange.objects.for_object(placement).get(to_status=PlacementStatus.CANCELLED)
+    assert (removal.actor, removal.job) == (manager, "")
+    contingent.refresh_from_db()
+    assert contingent.seats_taken == 0

@@ -21,7 +21,7 @@ from missions.enums import (
     PlacementStatus,
 )
 from missions.models import Application, Contingent, IncomingVolunteer, Mission, Placement
-from missions.workflow import WorkflowError, transition
+from missions.workflow import WorkflowError, transition, transition_many
 from tests.factories import (
     ApplicationFactory,
     ContingentFactory,
@@ -174,3 +174,35 @@ def test_status_change_rows_are_append_only():
         change.save()
     with pytest.raises(ValueError, match="append-only"):
         change.delete()
+
+
+def test_transition_many_moves_each_object_once_with_one_audit_row_each():
+    submitted = ApplicationFactory.create_batch(3, status=ApplicationStatus.SUBMITTED)
+    already = ApplicationFactory(status=ApplicationStatus.ELIGIBLE)
+    moved = transition_many(
+        [(application, ApplicationStatus.ELIGIBLE) for application in [*submitted, already]],
+        job="eligibility_check",
+    )
+    assert moved == submitted
+    assert set(Application.objects.values_list("status", flat=True)) == {"eligible"}
+    rows = StatusChange.objects.order_by("object_id")
+    assert [(r.object_id, r.from_status, r.to_status, r.job, r.actor) for r in rows] == [
+        (a.pk, "submitted", "eligible", "eligibility_check", None) for a in submitted
+    ]
+
+
+def test_transition_many_refuses_a_move_no_job_may_make_and_writes_nothing():
+    applications = [
+        ApplicationFactory(status=ApplicationStatus.SUBMITTED),
+        ApplicationFactory(status=ApplicationStatus.UNDER_REVIEW),
+    ]
+    with pytest.raises(WorkflowError):
+        transition_many(
+            [(applications[0], ApplicationStatus.ELIGIBLE), (applications[1], "shortlisted")],
+            job="eligibility_check",
+        )
+    assert sorted(Application.objects.values_list("status", flat=True)) == [
+        "submitted",
+        "under_review",
+    ]
+    assert not StatusChange.objects.exists()
