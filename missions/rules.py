@@ -27,6 +27,7 @@ def is_coordinator_of(user, organisation_id: int | None) -> bool:
 
 def partner_of(obj) -> int | None:
     """The partner organisation that answers for an object of the programme."""
+    # missions.models uses these predicates in its QuerySets: imported at call time.
     from missions.models import Contingent, IncomingVolunteer, Mission, Placement
 
     if isinstance(obj, Placement):

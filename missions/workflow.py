@@ -20,6 +20,7 @@ from missions.enums import (
     MISSION_TRANSITIONS,
     PLACEMENT_TRANSITIONS,
 )
+from missions.models import Application, Contingent, IncomingVolunteer, Mission, Placement
 
 
 class WorkflowError(Exception):
@@ -31,8 +32,6 @@ class WorkflowError(Exception):
 
 
 def _tables():
-    from missions.models import Application, Contingent, IncomingVolunteer, Mission, Placement
-
     return {
         Application: APPLICATION_TRANSITIONS,
         Placement: PLACEMENT_TRANSITIONS,

@@ -43,6 +43,7 @@ class EmailBackend(Backend):
 
 
 def _headers(notification) -> dict[str, str]:
+    # notifications.services picks its backend here: imported at call time to break the loop.
     from notifications.services import unsubscribe_url
 
     url = unsubscribe_url(notification.user, notification.event)

@@ -140,6 +140,7 @@ def notify(user, event: str, context: dict | None = None, *, link: str = "", **o
 def dispatch(notification_ids: list[int]) -> None:
     """Hand the rows to a worker, in batches. A broker failure is logged, not raised: the rows
     are pending and the periodic job will queue them again."""
+    # notifications.tasks imports this module for its jobs: imported at call time.
     from notifications.tasks import send_notifications
 
     for start in range(0, len(notification_ids), BATCH_SIZE):

@@ -2,9 +2,22 @@ import os
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
+from missions import services
+from missions.models import Contingent
+from tests.factories import (
+    ApplicationFactory,
+    CallFactory,
+    IncomingFactory,
+    MembershipFactory,
+    MissionFactory,
+    PartnerFactory,
+    UserFactory,
+    complete_volunteer,
+)
 
 pytest_plugins = ("celery.contrib.pytest",)
 
@@ -42,18 +55,135 @@ def other_volunteer(make_user):
     return make_user("kossi@example.tg", name="Kossi Adjo", language="en")
 
 
-@pytest.fixture
-def reviewer(make_user):
-    user = make_user("reviewer@anvt.tg", name="Komlan Agbeko")
-    user.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+# The cast, shared by every folder -----------------------------------------------------------------
+# Volunteers: `volunteer` (Ama) and `other_volunteer` (Kossi) above. ANVT staff: `manager` (Afi,
+# programme manager), `reviewer` (Komlan, assigned to `call`), `outside_reviewer` (another call).
+# Partners: `coordinator_a` (France Volontaires), `viewer_a`, `coordinator_b` (another partner).
+# Staff and coordinators have TOTP: the pages they open require it.
+
+
+def with_totp(user):
+    TOTP.activate(user, generate_totp_secret())
     return user
 
 
 @pytest.fixture
-def programme_manager(make_user):
-    user = make_user("manager@anvt.tg", name="Afi Mensah")
+def manager(db):
+    user = with_totp(UserFactory(name="Afi Mensah"))
     user.groups.add(Group.objects.get_or_create(name=PROGRAMME_MANAGERS_GROUP)[0])
     return user
+
+
+@pytest.fixture
+def call(db):
+    return CallFactory(title="VIR 2026 — France", missions=[MissionFactory(title="Tri à Lyon")])
+
+
+@pytest.fixture
+def reviewer(call):
+    user = with_totp(UserFactory(name="Komlan Agbeko"))
+    user.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+    call.reviewers.add(user)
+    return user
+
+
+@pytest.fixture
+def outside_reviewer(db):
+    """A reviewer of another call: must see nothing of `call`."""
+    user = with_totp(UserFactory(name="Reviewer Elsewhere"))
+    user.groups.add(Group.objects.get_or_create(name=REVIEWERS_GROUP)[0])
+    CallFactory(title="Autre appel").reviewers.add(user)
+    return user
+
+
+@pytest.fixture
+def partner_user(db):
+    return with_totp(MembershipFactory().user)
+
+
+@pytest.fixture
+def application(call):
+    volunteer = complete_volunteer(first_name="Akosua", last_name="Secretname")
+    return ApplicationFactory(
+        call=call, volunteer=volunteer, status="eligible", motivation="Motivation confidentielle"
+    )
+
+
+@pytest.fixture
+def manager_client(client, manager):
+    client.force_login(manager)
+    return client
+
+
+@pytest.fixture
+def org_a(db):
+    return PartnerFactory(name="France Volontaires")
+
+
+@pytest.fixture
+def org_b(db):
+    return PartnerFactory(name="Autre Partenaire", country="BE")
+
+
+@pytest.fixture
+def coordinator_a(org_a):
+    return with_totp(MembershipFactory(organisation=org_a, user__name="Claire Martin").user)
+
+
+@pytest.fixture
+def viewer_a(org_a):
+    return MembershipFactory(organisation=org_a, role="viewer", user__name="Paul Lecteur").user
+
+
+@pytest.fixture
+def coordinator_b(org_b):
+    return with_totp(MembershipFactory(organisation=org_b, user__name="Coordinatrice B").user)
+
+
+@pytest.fixture
+def sent_contingent(org_a, manager):
+    """A contingent of org A with two proposed placements of volunteers named Secretname."""
+    mission = MissionFactory(partner=org_a, title="Mission secrète à Lyon")
+    call = CallFactory(missions=[mission])
+    contingent = services.create_contingent(
+        actor=manager, call=call, partner=org_a, name="Contingent secret", capacity=3
+    )
+    for n in range(2):
+        volunteer = complete_volunteer(first_name=f"Vol{n}", last_name="Secretname")
+        application = ApplicationFactory(call=call, volunteer=volunteer, status="shortlisted")
+        services.add_to_contingent(
+            contingent, actor=manager, application=application, mission=mission
+        )
+    services.send_contingent(contingent, actor=manager)
+    return Contingent.objects.get(pk=contingent.pk)
+
+
+@pytest.fixture
+def incoming_a(org_a):
+    return IncomingFactory(partner=org_a, last_name="Secretname", passport_number="20FR45871")
+
+
+@pytest.fixture
+def volunteer_client(client, volunteer):
+    client.force_login(volunteer)
+    return client
+
+
+@pytest.fixture
+def open_call(db):
+    return CallFactory(
+        title="VIR 2026 — France",
+        missions=[MissionFactory(title=f"Mission {n}") for n in range(4)],
+    )
+
+
+@pytest.fixture
+def others_application(other_volunteer):
+    """Another volunteer's complete, submitted file: what must never leak."""
+    complete_volunteer(other_volunteer, first_name="Kossi", last_name="Secretname")
+    return ApplicationFactory(
+        volunteer=other_volunteer, motivation="Motivation secrète de Kossi", status="submitted"
+    )
 
 
 @pytest.fixture(autouse=True)

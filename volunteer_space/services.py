@@ -264,7 +264,7 @@ def export_data(user) -> str:
 @transaction.atomic
 def request_erasure(user) -> None:
     """Deactivate the account now; the personal data is erased by a job after the commit."""
-    # The task module imports this one (its job calls erase_volunteer below).
+    # volunteer_space.tasks imports this module (its job calls erase_volunteer below).
     from volunteer_space.tasks import erase_volunteer
 
     for application in Application.objects.filter(volunteer=user).filter(

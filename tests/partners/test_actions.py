@@ -71,9 +71,7 @@ def test_viewers_read_but_cannot_decide(client, viewer_a, sent_contingent):
     page = client.get(reverse("partners:placement", args=[first.pk]))
     assert page.status_code == 200
     assert "Confirmer l&#x27;affectation" not in page.text
-    response = client.post(
-        reverse("partners:placement_confirm", args=[first.pk]), {}, follow=True
-    )
+    response = client.post(reverse("partners:placement_confirm", args=[first.pk]), {}, follow=True)
     assert "Seul·e un·e coordinateur·rice" in response.text
     first.refresh_from_db()
     assert first.status == "proposed"
@@ -85,9 +83,7 @@ def test_coordinators_need_two_factor_authentication_to_decide(
     coordinator_a.authenticator_set.all().delete()
     first = placements(sent_contingent)[0]
     client.force_login(coordinator_a)
-    response = client.post(
-        reverse("partners:placement_confirm", args=[first.pk]), {}
-    )
+    response = client.post(reverse("partners:placement_confirm", args=[first.pk]), {})
     assert response["Location"] == reverse("mfa_activate_totp")
     first.refresh_from_db()
     assert first.status == "proposed"
@@ -99,16 +95,12 @@ def test_the_mission_is_followed_to_its_end_and_the_contingent_completes(
     first, second = placements(sent_contingent)
     client.force_login(coordinator_a)
     for placement in (first, second):
-        client.post(
-            reverse("partners:placement_confirm", args=[placement.pk]), {}
-        )
+        client.post(reverse("partners:placement_confirm", args=[placement.pk]), {})
         client.post(
             reverse("partners:placement_departure", args=[placement.pk]),
             {"on": "2026-10-01"},
         )
-    client.post(
-        reverse("partners:placement_arrival", args=[first.pk]), {"on": "2026-10-02"}
-    )
+    client.post(reverse("partners:placement_arrival", args=[first.pk]), {"on": "2026-10-02"})
 
     report = client.post(
         reverse("partners:placement_report_midterm", args=[first.pk]),
@@ -133,9 +125,7 @@ def test_the_mission_is_followed_to_its_end_and_the_contingent_completes(
     )
     assert "Seuls les fichiers PDF, JPEG et PNG sont acceptés." in bad_file.text
 
-    client.post(
-        reverse("partners:placement_return", args=[first.pk]), {"on": "2027-06-30"}
-    )
+    client.post(reverse("partners:placement_return", args=[first.pk]), {"on": "2027-06-30"})
     no_reason = client.post(
         reverse("partners:placement_interrupt", args=[second.pk]),
         {"on": "2027-01-10"},
@@ -305,5 +295,7 @@ def test_seed_demo_gives_each_partner_a_different_non_empty_home(client):
     assert len(fv.context["agenda"].to_confirm) == 2
     client.force_login(User.objects.get(email="coordinator@lome-solidarite.demo"))
     lome = client.get(reverse("partners:home"))
-    assert lome.context["agenda"].to_confirm == [] and len(lome.context["agenda"].incoming_todo) == 1
+    assert (
+        lome.context["agenda"].to_confirm == [] and len(lome.context["agenda"].incoming_todo) == 1
+    )
     assert "Camille" in lome.text and "Camille" not in fv.text

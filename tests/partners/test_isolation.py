@@ -66,7 +66,7 @@ def test_lists_and_counts_of_b_never_include_a(
     assert home.context["placements"] == []
 
 
-@pytest.mark.parametrize("who", ["volunteer", "programme_manager"])
+@pytest.mark.parametrize("who", ["volunteer", "manager"])
 def test_volunteers_and_staff_without_membership_get_404(
     client, who, request, sent_contingent, incoming_a, offer_a
 ):

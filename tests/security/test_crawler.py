@@ -15,8 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.exceptions import NoReverseMatch
 
 from missions.models import Application, Placement
+from tests.conftest import with_totp
 from tests.factories import CallFactory
-from tests.staff.conftest import with_totp
 from volunteers.models import Document, Experience
 
 IDS = range(1, 11)

@@ -152,9 +152,7 @@ def test_manager_moves_an_application_and_the_volunteer_is_told(
 
 
 def test_reject_and_return_need_a_reason(manager_client, application):
-    manager_client.post(
-        reverse("staff:application_start_review", args=[application.pk])
-    )
+    manager_client.post(reverse("staff:application_start_review", args=[application.pk]))
     response = manager_client.post(
         reverse("staff:application_reject", args=[application.pk]),
         {"reason": ""},

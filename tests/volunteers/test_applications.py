@@ -67,14 +67,12 @@ def test_withdrawal_asks_for_confirmation_then_withdraws(
 
 
 def test_returned_application_shows_the_reason_and_can_be_resubmitted(
-    volunteer_client, volunteer, programme_manager, django_capture_on_commit_callbacks
+    volunteer_client, volunteer, manager, django_capture_on_commit_callbacks
 ):
     complete_volunteer(volunteer)
     application = submitted(volunteer, django_capture_on_commit_callbacks)
-    services.start_review(application, actor=programme_manager)
-    services.return_for_correction(
-        application, actor=programme_manager, reason="Précisez vos dates au Togo."
-    )
+    services.start_review(application, actor=manager)
+    services.return_for_correction(application, actor=manager, reason="Précisez vos dates au Togo.")
 
     page = volunteer_client.get(reverse("volunteers:application", args=[application.pk]))
     assert "Précisez vos dates au Togo." in page.text

@@ -144,6 +144,6 @@ def test_volunteer_pages_need_login(client):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_staff_have_no_volunteer_space(client, programme_manager):
-    client.force_login(programme_manager)
+def test_staff_have_no_volunteer_space(client, manager):
+    client.force_login(manager)
     assert client.get(reverse("volunteers:dashboard")).status_code == 404

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from anvt.celery import app
 from missions import checking
 from missions.enums import ApplicationStatus, Direction, MissionStatus
 from missions.models import (
@@ -58,8 +59,6 @@ class Command(BaseCommand):
         parser.add_argument("--chunk-size", type=int, default=checking.CHUNK_SIZE)
 
     def handle(self, *args, applications: int, chunk_size: int, **options):
-        from anvt.celery import app
-
         # Notifications the run writes are queued to an in-memory broker that nobody consumes, so
         # that no worker e-mails the bench's fake volunteers and sending is not timed here
         # (bench_notifications measures it); their rows are deleted at the end.

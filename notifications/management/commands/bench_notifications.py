@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from anvt.celery import app
 from notifications.models import Channel, Notification, State
 from notifications.services import BATCH_SIZE, Message, deliver, dispatch, render
 
@@ -28,8 +29,6 @@ class Command(BaseCommand):
         parser.add_argument("--timeout", type=int, default=600)
 
     def handle(self, *args, count: int, timeout: int, **options):
-        from anvt.celery import app
-
         if not settings.CELERY_BROKER_URL:
             raise CommandError(
                 "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0): a worker is timed."
