@@ -59,57 +59,81 @@ class ApplicationStatus(models.TextChoices):
     INTERRUPTED = "interrupted", _("Mission interrompue")
 
 
-A = ApplicationStatus
 # The volunteer may still edit an application in these statuses.
-APPLICATION_EDITABLE = frozenset({A.DRAFT, A.RETURNED_FOR_CORRECTION})
+APPLICATION_EDITABLE = frozenset(
+    {ApplicationStatus.DRAFT, ApplicationStatus.RETURNED_FOR_CORRECTION}
+)
 # Statuses whose eligibility a job re-checks (and moves between eligible and ineligible).
-APPLICATION_CHECKED = frozenset({A.SUBMITTED, A.ELIGIBLE, A.INELIGIBLE})
+APPLICATION_CHECKED = frozenset(
+    {ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE}
+)
 # Statuses in which the eligibility report is still refreshed when the data changes.
 APPLICATION_OPEN = frozenset(
-    {A.SUBMITTED, A.ELIGIBLE, A.INELIGIBLE, A.UNDER_REVIEW, A.SHORTLISTED, A.WAITLISTED}
+    {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.ELIGIBLE,
+        ApplicationStatus.INELIGIBLE,
+        ApplicationStatus.UNDER_REVIEW,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.WAITLISTED,
+    }
 )
 # Staff may score the application (and the page offers the review form).
-APPLICATION_REVIEWABLE = frozenset({A.ELIGIBLE, A.UNDER_REVIEW, A.SHORTLISTED, A.WAITLISTED})
+APPLICATION_REVIEWABLE = frozenset(
+    {
+        ApplicationStatus.ELIGIBLE,
+        ApplicationStatus.UNDER_REVIEW,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.WAITLISTED,
+    }
+)
 # A decision has been taken (for the time from submission to decision).
-APPLICATION_DECIDED = frozenset({A.SELECTED, A.WAITLISTED, A.REJECTED, A.PLACED})
+APPLICATION_DECIDED = frozenset(
+    {
+        ApplicationStatus.SELECTED,
+        ApplicationStatus.WAITLISTED,
+        ApplicationStatus.REJECTED,
+        ApplicationStatus.PLACED,
+    }
+)
 APPLICATION_WITHDRAWABLE = frozenset(
     {
-        A.DRAFT,
-        A.SUBMITTED,
-        A.ELIGIBLE,
-        A.INELIGIBLE,
-        A.UNDER_REVIEW,
-        A.RETURNED_FOR_CORRECTION,
-        A.SHORTLISTED,
-        A.SELECTED,
-        A.WAITLISTED,
-        A.PLACED,
+        ApplicationStatus.DRAFT,
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.ELIGIBLE,
+        ApplicationStatus.INELIGIBLE,
+        ApplicationStatus.UNDER_REVIEW,
+        ApplicationStatus.RETURNED_FOR_CORRECTION,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.SELECTED,
+        ApplicationStatus.WAITLISTED,
+        ApplicationStatus.PLACED,
     }
 )
 
 APPLICATION_TRANSITIONS = {
-    (A.DRAFT, A.SUBMITTED): Actor.OWNER,
-    (A.RETURNED_FOR_CORRECTION, A.SUBMITTED): Actor.OWNER,
-    (A.SUBMITTED, A.ELIGIBLE): Actor.SYSTEM,
-    (A.SUBMITTED, A.INELIGIBLE): Actor.SYSTEM,
-    (A.ELIGIBLE, A.INELIGIBLE): Actor.SYSTEM,
-    (A.INELIGIBLE, A.ELIGIBLE): Actor.SYSTEM,
-    (A.ELIGIBLE, A.UNDER_REVIEW): Actor.STAFF,
-    (A.UNDER_REVIEW, A.SHORTLISTED): Actor.MANAGER,
-    (A.UNDER_REVIEW, A.REJECTED): Actor.MANAGER,
-    (A.UNDER_REVIEW, A.RETURNED_FOR_CORRECTION): Actor.MANAGER,
-    (A.SHORTLISTED, A.SELECTED): Actor.MANAGER,
-    (A.SHORTLISTED, A.WAITLISTED): Actor.MANAGER,
-    (A.SHORTLISTED, A.REJECTED): Actor.MANAGER,
-    (A.WAITLISTED, A.SELECTED): Actor.MANAGER,
-    (A.WAITLISTED, A.REJECTED): Actor.MANAGER,
+    (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED): Actor.OWNER,
+    (ApplicationStatus.RETURNED_FOR_CORRECTION, ApplicationStatus.SUBMITTED): Actor.OWNER,
+    (ApplicationStatus.SUBMITTED, ApplicationStatus.ELIGIBLE): Actor.SYSTEM,
+    (ApplicationStatus.SUBMITTED, ApplicationStatus.INELIGIBLE): Actor.SYSTEM,
+    (ApplicationStatus.ELIGIBLE, ApplicationStatus.INELIGIBLE): Actor.SYSTEM,
+    (ApplicationStatus.INELIGIBLE, ApplicationStatus.ELIGIBLE): Actor.SYSTEM,
+    (ApplicationStatus.ELIGIBLE, ApplicationStatus.UNDER_REVIEW): Actor.STAFF,
+    (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SHORTLISTED): Actor.MANAGER,
+    (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.REJECTED): Actor.MANAGER,
+    (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.RETURNED_FOR_CORRECTION): Actor.MANAGER,
+    (ApplicationStatus.SHORTLISTED, ApplicationStatus.SELECTED): Actor.MANAGER,
+    (ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED): Actor.MANAGER,
+    (ApplicationStatus.SHORTLISTED, ApplicationStatus.REJECTED): Actor.MANAGER,
+    (ApplicationStatus.WAITLISTED, ApplicationStatus.SELECTED): Actor.MANAGER,
+    (ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED): Actor.MANAGER,
     # Taken out of a contingent, or declined by the partner: back among the shortlisted.
-    (A.SELECTED, A.SHORTLISTED): {Actor.MANAGER, Actor.SYSTEM},
-    (A.SELECTED, A.PLACED): Actor.SYSTEM,
-    (A.PLACED, A.ON_MISSION): Actor.SYSTEM,
-    (A.ON_MISSION, A.COMPLETED): Actor.SYSTEM,
-    (A.ON_MISSION, A.INTERRUPTED): Actor.SYSTEM,
-    **{(status, A.WITHDRAWN): Actor.OWNER for status in APPLICATION_WITHDRAWABLE},
+    (ApplicationStatus.SELECTED, ApplicationStatus.SHORTLISTED): {Actor.MANAGER, Actor.SYSTEM},
+    (ApplicationStatus.SELECTED, ApplicationStatus.PLACED): Actor.SYSTEM,
+    (ApplicationStatus.PLACED, ApplicationStatus.ON_MISSION): Actor.SYSTEM,
+    (ApplicationStatus.ON_MISSION, ApplicationStatus.COMPLETED): Actor.SYSTEM,
+    (ApplicationStatus.ON_MISSION, ApplicationStatus.INTERRUPTED): Actor.SYSTEM,
+    **{(status, ApplicationStatus.WITHDRAWN): Actor.OWNER for status in APPLICATION_WITHDRAWABLE},
 }
 
 
@@ -121,13 +145,21 @@ class ContingentStatus(models.TextChoices):
     COMPLETED = "completed", _("Terminé")
 
 
-C = ContingentStatus
 CONTINGENT_TRANSITIONS = {
-    (C.FORMING, C.SENT_TO_PARTNER): Actor.MANAGER,
-    (C.SENT_TO_PARTNER, C.CONFIRMED): Actor.SYSTEM,  # every placement decided
-    (C.CONFIRMED, C.SENT_TO_PARTNER): Actor.MANAGER,  # a freed seat is offered again
-    (C.CONFIRMED, C.DEPARTED): {Actor.MANAGER, Actor.SYSTEM},  # or: every placement departed
-    (C.DEPARTED, C.COMPLETED): Actor.SYSTEM,  # every placement ended
+    (ContingentStatus.FORMING, ContingentStatus.SENT_TO_PARTNER): Actor.MANAGER,
+    (
+        ContingentStatus.SENT_TO_PARTNER,
+        ContingentStatus.CONFIRMED,
+    ): Actor.SYSTEM,  # every placement decided
+    (
+        ContingentStatus.CONFIRMED,
+        ContingentStatus.SENT_TO_PARTNER,
+    ): Actor.MANAGER,  # a freed seat is offered again
+    (ContingentStatus.CONFIRMED, ContingentStatus.DEPARTED): {
+        Actor.MANAGER,
+        Actor.SYSTEM,
+    },  # or: every placement departed
+    (ContingentStatus.DEPARTED, ContingentStatus.COMPLETED): Actor.SYSTEM,  # every placement ended
 }
 
 
@@ -144,24 +176,33 @@ class PlacementStatus(models.TextChoices):
     INTERRUPTED = "interrupted", _("Interrompue")
 
 
-P = PlacementStatus
 # Placements that hold a seat of their contingent.
 PLACEMENT_HOLDS_SEAT = frozenset(
-    {P.PLANNED, P.PROPOSED, P.CONFIRMED, P.DEPARTED, P.COMPLETED, P.INTERRUPTED}
+    {
+        PlacementStatus.PLANNED,
+        PlacementStatus.PROPOSED,
+        PlacementStatus.CONFIRMED,
+        PlacementStatus.DEPARTED,
+        PlacementStatus.COMPLETED,
+        PlacementStatus.INTERRUPTED,
+    }
 )
 # Placements that keep the volunteer busy (one at a time).
-PLACEMENT_BUSY = frozenset({P.CONFIRMED, P.DEPARTED})
-PLACEMENT_ENDED = frozenset({P.COMPLETED, P.INTERRUPTED})
+PLACEMENT_BUSY = frozenset({PlacementStatus.CONFIRMED, PlacementStatus.DEPARTED})
+PLACEMENT_ENDED = frozenset({PlacementStatus.COMPLETED, PlacementStatus.INTERRUPTED})
 PLACEMENT_TRANSITIONS = {
-    (P.PLANNED, P.PROPOSED): Actor.MANAGER,
-    (P.PROPOSED, P.CONFIRMED): Actor.COORDINATOR,
-    (P.PROPOSED, P.DECLINED): Actor.COORDINATOR,
-    (P.CONFIRMED, P.DEPARTED): {Actor.COORDINATOR, Actor.MANAGER},
-    (P.DEPARTED, P.COMPLETED): {Actor.COORDINATOR, Actor.MANAGER},
-    (P.DEPARTED, P.INTERRUPTED): {Actor.COORDINATOR, Actor.MANAGER},
-    (P.PLANNED, P.CANCELLED): {Actor.MANAGER, Actor.SYSTEM},  # removed, or the volunteer withdrew
-    (P.PROPOSED, P.CANCELLED): Actor.SYSTEM,
-    (P.CONFIRMED, P.CANCELLED): Actor.SYSTEM,
+    (PlacementStatus.PLANNED, PlacementStatus.PROPOSED): Actor.MANAGER,
+    (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED): Actor.COORDINATOR,
+    (PlacementStatus.PROPOSED, PlacementStatus.DECLINED): Actor.COORDINATOR,
+    (PlacementStatus.CONFIRMED, PlacementStatus.DEPARTED): {Actor.COORDINATOR, Actor.MANAGER},
+    (PlacementStatus.DEPARTED, PlacementStatus.COMPLETED): {Actor.COORDINATOR, Actor.MANAGER},
+    (PlacementStatus.DEPARTED, PlacementStatus.INTERRUPTED): {Actor.COORDINATOR, Actor.MANAGER},
+    (PlacementStatus.PLANNED, PlacementStatus.CANCELLED): {
+        Actor.MANAGER,
+        Actor.SYSTEM,
+    },  # removed, or the volunteer withdrew
+    (PlacementStatus.PROPOSED, PlacementStatus.CANCELLED): Actor.SYSTEM,
+    (PlacementStatus.CONFIRMED, PlacementStatus.CANCELLED): Actor.SYSTEM,
 }
 
 

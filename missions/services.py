@@ -48,10 +48,6 @@ from partners.enums import MembershipRole
 from volunteers.enums import VerificationStatus
 from volunteers.models import Document, Experience
 
-A = ApplicationStatus
-P = PlacementStatus
-C = ContingentStatus
-
 
 def _programme_managers():
     return get_user_model().objects.filter(groups__name=PROGRAMME_MANAGERS_GROUP, is_active=True)
@@ -140,7 +136,9 @@ def submit_application(application: Application, *, actor) -> None:
         raise WorkflowError(_("Écrivez votre motivation avant d'envoyer votre candidature."))
     with transaction.atomic():
         application.submitted_at = timezone.now()
-        transition(application, A.SUBMITTED, actor=actor, update_fields=["submitted_at"])
+        transition(
+            application, ApplicationStatus.SUBMITTED, actor=actor, update_fields=["submitted_at"]
+        )
         notify(
             application.volunteer,
             "application_submitted",
@@ -162,39 +160,47 @@ def _staff_move(application: Application, to_status: str, *, actor, reason: str 
 
 def start_review(application: Application, *, actor) -> None:
     with transaction.atomic():
-        transition(application, A.UNDER_REVIEW, actor=actor)
+        transition(application, ApplicationStatus.UNDER_REVIEW, actor=actor)
 
 
 def shortlist(application: Application, *, actor) -> None:
-    _staff_move(application, A.SHORTLISTED, actor=actor)
+    _staff_move(application, ApplicationStatus.SHORTLISTED, actor=actor)
 
 
 def waitlist(application: Application, *, actor) -> None:
-    _staff_move(application, A.WAITLISTED, actor=actor)
+    _staff_move(application, ApplicationStatus.WAITLISTED, actor=actor)
 
 
 def reject(application: Application, *, actor, reason: str) -> None:
     if not reason.strip():
         raise WorkflowError(_("Indiquez le motif du refus."))
-    _staff_move(application, A.REJECTED, actor=actor, reason=reason.strip())
+    _staff_move(application, ApplicationStatus.REJECTED, actor=actor, reason=reason.strip())
 
 
 def return_for_correction(application: Application, *, actor, reason: str) -> None:
     if not reason.strip():
         raise WorkflowError(_("Indiquez ce que le ou la volontaire doit corriger."))
-    _staff_move(application, A.RETURNED_FOR_CORRECTION, actor=actor, reason=reason.strip())
+    _staff_move(
+        application, ApplicationStatus.RETURNED_FOR_CORRECTION, actor=actor, reason=reason.strip()
+    )
 
 
 def withdraw(application: Application, *, actor, reason: str = "") -> None:
     """The volunteer withdraws, at any time before departure; a held seat is freed."""
     with transaction.atomic():
-        if not transition(application, A.WITHDRAWN, actor=actor, reason=reason):
+        if not transition(application, ApplicationStatus.WITHDRAWN, actor=actor, reason=reason):
             return
         _notify_application_status(application)
         for placement in application.placements.filter(
-            status__in=[P.PLANNED, P.PROPOSED, P.CONFIRMED]
+            status__in=[
+                PlacementStatus.PLANNED,
+                PlacementStatus.PROPOSED,
+                PlacementStatus.CONFIRMED,
+            ]
         ).select_related("contingent"):
-            transition(placement, P.CANCELLED, actor=None, job="application_withdrawn")
+            transition(
+                placement, PlacementStatus.CANCELLED, actor=None, job="application_withdrawn"
+            )
             _free_seat(placement.contingent)
 
 
@@ -217,8 +223,8 @@ def submit_review(
     if any(not 0 <= scores[name] <= 5 for name in Review.SCORE_FIELDS):
         raise WorkflowError(_("Chaque note va de 0 à 5."))
     with transaction.atomic():
-        if application.status == A.ELIGIBLE:
-            transition(application, A.UNDER_REVIEW, actor=reviewer)
+        if application.status == ApplicationStatus.ELIGIBLE:
+            transition(application, ApplicationStatus.UNDER_REVIEW, actor=reviewer)
         review, _created = Review.objects.update_or_create(
             application=application,
             reviewer=reviewer,
@@ -317,11 +323,15 @@ def add_to_contingent(
         raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
     if application.call_id != contingent.call_id:
         raise WorkflowError(_("Cette candidature ne relève pas de l'appel de ce contingent."))
-    if contingent.status not in (C.FORMING, C.SENT_TO_PARTNER, C.CONFIRMED):
+    if contingent.status not in (
+        ContingentStatus.FORMING,
+        ContingentStatus.SENT_TO_PARTNER,
+        ContingentStatus.CONFIRMED,
+    ):
         raise WorkflowError(_("Ce contingent n'accepte plus de volontaires."))
     if not application.choices.filter(mission=mission).exists():
         raise WorkflowError(_("Le ou la volontaire n'a pas choisi cette mission."))
-    if application.status not in (A.SHORTLISTED, A.WAITLISTED):
+    if application.status not in (ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED):
         raise WorkflowError(
             _("Seule une candidature présélectionnée ou sur liste d'attente peut être ajoutée.")
         )
@@ -338,7 +348,7 @@ def add_to_contingent(
 def _place(contingent: Contingent, *, actor, application: Application, mission: Mission):
     """The writes of add_to_contingent, inside its transaction."""
     # The application is locked first: a second, simultaneous click finds it selected.
-    if not transition(application, A.SELECTED, actor=actor):
+    if not transition(application, ApplicationStatus.SELECTED, actor=actor):
         raise WorkflowError(_("Cette candidature est déjà sélectionnée."))
     _take_seat(contingent)
     application.decided_at = application.decided_at or timezone.now()
@@ -349,10 +359,10 @@ def _place(contingent: Contingent, *, actor, application: Application, mission: 
         volunteer_id=application.volunteer_id,
         mission=mission,
     )
-    if contingent.status != C.FORMING:
+    if contingent.status != ContingentStatus.FORMING:
         # The contingent is already with the partner: offer the freed seat at once.
-        if contingent.status == C.CONFIRMED:
-            transition(contingent, C.SENT_TO_PARTNER, actor=actor)
+        if contingent.status == ContingentStatus.CONFIRMED:
+            transition(contingent, ContingentStatus.SENT_TO_PARTNER, actor=actor)
         _propose(contingent, [placement], actor=actor)
     _notify_application_status(application)
     return placement
@@ -360,19 +370,19 @@ def _place(contingent: Contingent, *, actor, application: Application, mission: 
 
 def remove_from_contingent(placement: Placement, *, actor) -> None:
     """Take a planned placement out of a forming contingent; its application is shortlisted."""
-    if placement.status != P.PLANNED:
+    if placement.status != PlacementStatus.PLANNED:
         raise WorkflowError(_("Seule une affectation pas encore proposée peut être retirée."))
     with transaction.atomic():
-        transition(placement, P.CANCELLED, actor=actor)
+        transition(placement, PlacementStatus.CANCELLED, actor=actor)
         _free_seat(placement.contingent)
-        transition(placement.application, A.SHORTLISTED, actor=actor)
+        transition(placement.application, ApplicationStatus.SHORTLISTED, actor=actor)
 
 
 def _propose(contingent: Contingent, placements: list[Placement], *, actor) -> None:
     now = timezone.now()
     for placement in placements:
         placement.proposed_at = now
-        transition(placement, P.PROPOSED, actor=actor, update_fields=["proposed_at"])
+        transition(placement, PlacementStatus.PROPOSED, actor=actor, update_fields=["proposed_at"])
     queue(
         Message(
             user=coordinator,
@@ -385,33 +395,38 @@ def _propose(contingent: Contingent, placements: list[Placement], *, actor) -> N
 
 def send_contingent(contingent: Contingent, *, actor) -> None:
     """Send the contingent to its partner: its placements are proposed, coordinators told."""
-    placements = list(contingent.placements.filter(status=P.PLANNED))
+    placements = list(contingent.placements.filter(status=PlacementStatus.PLANNED))
     if not placements:
         raise WorkflowError(_("Ajoutez au moins un·e volontaire avant d'envoyer le contingent."))
     with transaction.atomic():
-        transition(contingent, C.SENT_TO_PARTNER, actor=actor)
+        transition(contingent, ContingentStatus.SENT_TO_PARTNER, actor=actor)
         _propose(contingent, placements, actor=actor)
 
 
 def _settle_contingent(contingent: Contingent) -> None:
     """Move the contingent on when its placements have all moved on."""
     statuses = set(contingent.placements.values_list("status", flat=True))
-    live = statuses - {P.DECLINED, P.CANCELLED}
+    live = statuses - {PlacementStatus.DECLINED, PlacementStatus.CANCELLED}
     if (
-        contingent.status == C.SENT_TO_PARTNER
+        contingent.status == ContingentStatus.SENT_TO_PARTNER
         and live
-        and P.PROPOSED not in live
-        and P.PLANNED not in live
+        and PlacementStatus.PROPOSED not in live
+        and PlacementStatus.PLANNED not in live
     ):
-        transition(contingent, C.CONFIRMED, actor=None, job="placements_decided")
+        transition(contingent, ContingentStatus.CONFIRMED, actor=None, job="placements_decided")
     elif (
-        contingent.status == C.CONFIRMED
+        contingent.status == ContingentStatus.CONFIRMED
         and live
-        and live <= {P.DEPARTED, P.COMPLETED, P.INTERRUPTED}
+        and live
+        <= {PlacementStatus.DEPARTED, PlacementStatus.COMPLETED, PlacementStatus.INTERRUPTED}
     ):
-        transition(contingent, C.DEPARTED, actor=None, job="placements_departed")
-    if contingent.status == C.DEPARTED and live and live <= {P.COMPLETED, P.INTERRUPTED}:
-        transition(contingent, C.COMPLETED, actor=None, job="placements_ended")
+        transition(contingent, ContingentStatus.DEPARTED, actor=None, job="placements_departed")
+    if (
+        contingent.status == ContingentStatus.DEPARTED
+        and live
+        and live <= {PlacementStatus.COMPLETED, PlacementStatus.INTERRUPTED}
+    ):
+        transition(contingent, ContingentStatus.COMPLETED, actor=None, job="placements_ended")
 
 
 def _notify_placement_decision(placement: Placement, *, reason: str = "") -> None:
@@ -426,14 +441,18 @@ def confirm_placement(placement: Placement, *, actor) -> None:
     with transaction.atomic():
         placement.decided_at = timezone.now()
         try:
-            changed = transition(placement, P.CONFIRMED, actor=actor, update_fields=["decided_at"])
+            changed = transition(
+                placement, PlacementStatus.CONFIRMED, actor=actor, update_fields=["decided_at"]
+            )
         except IntegrityError as exc:
             raise WorkflowError(
                 _("Ce ou cette volontaire a déjà une mission confirmée sur la même période.")
             ) from exc
         if not changed:
             return
-        transition(placement.application, A.PLACED, actor=None, job="placement_confirmed")
+        transition(
+            placement.application, ApplicationStatus.PLACED, actor=None, job="placement_confirmed"
+        )
         _notify_application_status(placement.application)
         _notify_placement_decision(placement)
         _settle_contingent(placement.contingent)
@@ -448,7 +467,7 @@ def decline_placement(placement: Placement, *, actor, reason: str) -> None:
         placement.decline_reason = reason.strip()
         changed = transition(
             placement,
-            P.DECLINED,
+            PlacementStatus.DECLINED,
             actor=actor,
             reason=reason.strip(),
             update_fields=["decided_at", "decline_reason"],
@@ -456,7 +475,12 @@ def decline_placement(placement: Placement, *, actor, reason: str) -> None:
         if not changed:
             return
         _free_seat(placement.contingent)
-        transition(placement.application, A.SHORTLISTED, actor=None, job="placement_declined")
+        transition(
+            placement.application,
+            ApplicationStatus.SHORTLISTED,
+            actor=None,
+            job="placement_declined",
+        )
         _notify_application_status(placement.application)
         _notify_placement_decision(placement, reason=reason.strip())
         _settle_contingent(placement.contingent)
@@ -465,8 +489,15 @@ def decline_placement(placement: Placement, *, actor, reason: str) -> None:
 def record_departure(placement: Placement, *, actor, on: date) -> None:
     with transaction.atomic():
         placement.actual_departure = on
-        if transition(placement, P.DEPARTED, actor=actor, update_fields=["actual_departure"]):
-            transition(placement.application, A.ON_MISSION, actor=None, job="placement_departed")
+        if transition(
+            placement, PlacementStatus.DEPARTED, actor=actor, update_fields=["actual_departure"]
+        ):
+            transition(
+                placement.application,
+                ApplicationStatus.ON_MISSION,
+                actor=None,
+                job="placement_departed",
+            )
             _notify_application_status(placement.application)
             _settle_contingent(placement.contingent)
 
@@ -476,8 +507,15 @@ def record_return(placement: Placement, *, actor, on: date) -> None:
         raise WorkflowError(_("La date de retour précède la date de départ."))
     with transaction.atomic():
         placement.return_date = on
-        if transition(placement, P.COMPLETED, actor=actor, update_fields=["return_date"]):
-            transition(placement.application, A.COMPLETED, actor=None, job="placement_completed")
+        if transition(
+            placement, PlacementStatus.COMPLETED, actor=actor, update_fields=["return_date"]
+        ):
+            transition(
+                placement.application,
+                ApplicationStatus.COMPLETED,
+                actor=None,
+                job="placement_completed",
+            )
             _notify_application_status(placement.application)
             _settle_contingent(placement.contingent)
 
@@ -492,13 +530,16 @@ def interrupt_placement(placement: Placement, *, actor, on: date, reason: str) -
         placement.interruption_reason = reason.strip()
         if transition(
             placement,
-            P.INTERRUPTED,
+            PlacementStatus.INTERRUPTED,
             actor=actor,
             reason=reason.strip(),
             update_fields=["return_date", "interruption_reason"],
         ):
             transition(
-                placement.application, A.INTERRUPTED, actor=None, job="placement_interrupted"
+                placement.application,
+                ApplicationStatus.INTERRUPTED,
+                actor=None,
+                job="placement_interrupted",
             )
             _notify_application_status(placement.application, reason=reason.strip())
             _settle_contingent(placement.contingent)
@@ -557,7 +598,11 @@ def _require_partner_coordinator(actor, organisation_id: int) -> None:
 
 def record_arrival(placement: Placement, *, actor, on: date) -> None:
     _require_partner_coordinator(actor, placement.contingent.partner_id)
-    if placement.status not in (P.DEPARTED, P.COMPLETED, P.INTERRUPTED):
+    if placement.status not in (
+        PlacementStatus.DEPARTED,
+        PlacementStatus.COMPLETED,
+        PlacementStatus.INTERRUPTED,
+    ):
         raise WorkflowError(_("Enregistrez d'abord le départ du ou de la volontaire."))
     if placement.actual_departure and on < placement.actual_departure:
         raise WorkflowError(_("L'arrivée ne peut pas précéder le départ."))
@@ -574,7 +619,11 @@ REPORT_FIELDS = {
 def save_report(placement: Placement, *, actor, kind: str, text: str, upload=None) -> None:
     """A mid-term or end-of-mission report (text and an optional checked file)."""
     _require_partner_coordinator(actor, placement.contingent.partner_id)
-    allowed = (P.DEPARTED,) if kind == "midterm" else (P.DEPARTED, P.COMPLETED, P.INTERRUPTED)
+    allowed = (
+        (PlacementStatus.DEPARTED,)
+        if kind == "midterm"
+        else (PlacementStatus.DEPARTED, PlacementStatus.COMPLETED, PlacementStatus.INTERRUPTED)
+    )
     if placement.status not in allowed:
         raise WorkflowError(_("Ce rapport ne peut pas encore être déposé."))
     if not text.strip():

@@ -13,15 +13,44 @@ from missions.enums import ApplicationStatus, IncomingStatus, PlacementStatus
 from missions.models import Application, Call, IncomingVolunteer, Placement
 from volunteers.enums import Gender, Region
 
-A = ApplicationStatus
-SELECTED_OR_LATER = [A.SELECTED, A.PLACED, A.ON_MISSION, A.COMPLETED, A.INTERRUPTED]
+SELECTED_OR_LATER = [
+    ApplicationStatus.SELECTED,
+    ApplicationStatus.PLACED,
+    ApplicationStatus.ON_MISSION,
+    ApplicationStatus.COMPLETED,
+    ApplicationStatus.INTERRUPTED,
+]
 FUNNEL = [
     (_("Envoyées"), None),
-    (_("Éligibles"), {A.ELIGIBLE, A.UNDER_REVIEW, A.SHORTLISTED, A.WAITLISTED, *SELECTED_OR_LATER}),
-    (_("Examinées"), {A.UNDER_REVIEW, A.SHORTLISTED, A.WAITLISTED, A.REJECTED, *SELECTED_OR_LATER}),
-    (_("Présélectionnées"), {A.SHORTLISTED, A.WAITLISTED, *SELECTED_OR_LATER}),
+    (
+        _("Éligibles"),
+        {
+            ApplicationStatus.ELIGIBLE,
+            ApplicationStatus.UNDER_REVIEW,
+            ApplicationStatus.SHORTLISTED,
+            ApplicationStatus.WAITLISTED,
+            *SELECTED_OR_LATER,
+        },
+    ),
+    (
+        _("Examinées"),
+        {
+            ApplicationStatus.UNDER_REVIEW,
+            ApplicationStatus.SHORTLISTED,
+            ApplicationStatus.WAITLISTED,
+            ApplicationStatus.REJECTED,
+            *SELECTED_OR_LATER,
+        },
+    ),
+    (
+        _("Présélectionnées"),
+        {ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED, *SELECTED_OR_LATER},
+    ),
     (_("Sélectionnées"), set(SELECTED_OR_LATER)),
-    (_("Parties"), {A.ON_MISSION, A.COMPLETED, A.INTERRUPTED}),
+    (
+        _("Parties"),
+        {ApplicationStatus.ON_MISSION, ApplicationStatus.COMPLETED, ApplicationStatus.INTERRUPTED},
+    ),
 ]
 
 
@@ -49,7 +78,7 @@ def call_pipelines(calls) -> list[dict]:
     counts = defaultdict(dict)
     for row in (
         Application.objects.filter(call__in=calls)
-        .exclude(status=A.DRAFT)
+        .exclude(status=ApplicationStatus.DRAFT)
         .values("call", "status")
         .annotate(n=Count("id"))
     ):
@@ -58,7 +87,7 @@ def call_pipelines(calls) -> list[dict]:
     pipelines = []
     for call in calls:
         by_status = counts.get(call.pk, {})
-        total = sum(n for status, n in by_status.items() if status != A.WITHDRAWN)
+        total = sum(n for status, n in by_status.items() if status != ApplicationStatus.WITHDRAWN)
         funnel = [
             (label, total if statuses is None else sum(by_status.get(s, 0) for s in statuses))
             for label, statuses in FUNNEL
