@@ -136,9 +136,10 @@ def submit_application(application: Application, *, actor) -> None:
         raise WorkflowError(_("Écrivez votre motivation avant d'envoyer votre candidature."))
     with transaction.atomic():
         application.submitted_at = timezone.now()
-        transition(
+        if not transition(
             application, ApplicationStatus.SUBMITTED, actor=actor, update_fields=["submitted_at"]
-        )
+        ):
+            return  # a second click: already submitted, nothing more to say
         notify(
             application.volunteer,
             "application_submitted",
@@ -373,6 +374,7 @@ def remove_from_contingent(placement: Placement, *, actor) -> None:
     if placement.status != PlacementStatus.PLANNED:
         raise WorkflowError(_("Seule une affectation pas encore proposée peut être retirée."))
     with transaction.atomic():
+        _lock_application_of(placement)
         transition(placement, PlacementStatus.CANCELLED, actor=actor)
         _free_seat(placement.contingent)
         transition(placement.application, ApplicationStatus.SHORTLISTED, actor=actor)
@@ -399,7 +401,8 @@ def send_contingent(contingent: Contingent, *, actor) -> None:
     if not placements:
         raise WorkflowError(_("Ajoutez au moins un·e volontaire avant d'envoyer le contingent."))
     with transaction.atomic():
-        transition(contingent, ContingentStatus.SENT_TO_PARTNER, actor=actor)
+        if not transition(contingent, ContingentStatus.SENT_TO_PARTNER, actor=actor):
+            return  # a second click: already sent, the partner was told once
         _propose(contingent, placements, actor=actor)
 
 
@@ -429,6 +432,14 @@ def _settle_contingent(contingent: Contingent) -> None:
         transition(contingent, ContingentStatus.COMPLETED, actor=None, job="placements_ended")
 
 
+def _lock_application_of(placement: Placement) -> None:
+    """Take the locks in the one order of the codebase: the application, then its placement,
+    then the contingent (ARCHITECTURE.md). A placement's move also moves its application, and
+    the volunteer's withdrawal moves the application before its placements: without this, a
+    partner confirming while the volunteer withdraws would deadlock."""
+    list(Application.objects.select_for_update().filter(pk=placement.application_id).values("pk"))
+
+
 def _notify_placement_decision(placement: Placement, *, reason: str = "") -> None:
     context = {"placement": placement, "volunteer_name": str(placement.volunteer), "reason": reason}
     queue(
@@ -439,6 +450,7 @@ def _notify_placement_decision(placement: Placement, *, reason: str = "") -> Non
 
 def confirm_placement(placement: Placement, *, actor) -> None:
     with transaction.atomic():
+        _lock_application_of(placement)
         placement.decided_at = timezone.now()
         try:
             changed = transition(
@@ -463,6 +475,7 @@ def decline_placement(placement: Placement, *, actor, reason: str) -> None:
     if not reason.strip():
         raise WorkflowError(_("Indiquez le motif du refus."))
     with transaction.atomic():
+        _lock_application_of(placement)
         placement.decided_at = timezone.now()
         placement.decline_reason = reason.strip()
         changed = transition(
@@ -488,6 +501,7 @@ def decline_placement(placement: Placement, *, actor, reason: str) -> None:
 
 def record_departure(placement: Placement, *, actor, on: date) -> None:
     with transaction.atomic():
+        _lock_application_of(placement)
         placement.actual_departure = on
         if transition(
             placement, PlacementStatus.DEPARTED, actor=actor, update_fields=["actual_departure"]
@@ -506,6 +520,7 @@ def record_return(placement: Placement, *, actor, on: date) -> None:
     if placement.actual_departure and on < placement.actual_departure:
         raise WorkflowError(_("La date de retour précède la date de départ."))
     with transaction.atomic():
+        _lock_application_of(placement)
         placement.return_date = on
         if transition(
             placement, PlacementStatus.COMPLETED, actor=actor, update_fields=["return_date"]
@@ -526,6 +541,7 @@ def interrupt_placement(placement: Placement, *, actor, on: date, reason: str) -
     if placement.actual_departure and on < placement.actual_departure:
         raise WorkflowError(_("La date de retour précède la date de départ."))
     with transaction.atomic():
+        _lock_application_of(placement)
         placement.return_date = on
         placement.interruption_reason = reason.strip()
         if transition(

@@ -74,11 +74,15 @@ class ApplicationFilter(django_filters.FilterSet):
     age_min = django_filters.NumberFilter(
         label=_("Âge minimum"),
         method="older_than",
+        min_value=0,
+        max_value=120,
         widget=forms.NumberInput(attrs={"min": 15, "max": 99}),
     )
     age_max = django_filters.NumberFilter(
         label=_("Âge maximum"),
         method="younger_than",
+        min_value=0,
+        max_value=120,
         widget=forms.NumberInput(attrs={"min": 15, "max": 99}),
     )
     eligible = django_filters.ChoiceFilter(

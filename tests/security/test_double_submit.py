@@ -58,3 +58,48 @@ def test_two_select_clicks_select_once(manager, call):
     assert (contingent.seats_taken, Placement.objects.count()) == (1, 1)
     application.refresh_from_db()
     assert application.status == "selected"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_submit_clicks_send_one_message(call):
+    application = ApplicationFactory(call=call, volunteer=complete_volunteer())
+    statuses = twice_at_once(
+        application.volunteer,
+        reverse("volunteers:application_review", args=[application.pk]),
+        {},
+    )
+    assert statuses == [302, 302]
+    application.refresh_from_db()
+    assert application.status in {"submitted", "eligible"}
+    sent = Notification.objects.filter(user=application.volunteer, event="application_submitted")
+    assert sorted(sent.values_list("channel", flat=True)) == ["email", "in_app"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_partner_confirming_while_the_volunteer_withdraws_never_deadlocks(
+    coordinator_a, sent_contingent
+):
+    """One lock order for the whole codebase: application, then placement, then contingent."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "concurrent transactions need PostgreSQL (DATABASE_URL)")
+    for placement in sent_contingent.placements.order_by("pk"):
+        partner, volunteer = Client(), Client()
+        partner.force_login(coordinator_a)
+        volunteer.force_login(placement.volunteer)
+        statuses = at_once(
+            lambda: (
+                partner.post(reverse("partners:placement_confirm", args=[placement.pk])).status_code
+            ),
+            lambda: (
+                volunteer.post(
+                    reverse("volunteers:application_withdraw", args=[placement.application_id]),
+                    {"reason": "Je ne peux plus partir"},
+                ).status_code
+            ),
+        )
+        assert statuses == [302, 302]
+        placement.refresh_from_db()
+        placement.application.refresh_from_db()
+        assert (placement.status, placement.application.status) == ("cancelled", "withdrawn")
+    sent_contingent.refresh_from_db()
+    assert sent_contingent.seats_taken == 0

