@@ -86,15 +86,12 @@ def test_a_partner_confirming_while_the_volunteer_withdraws_never_deadlocks(
         partner, volunteer = Client(), Client()
         partner.force_login(coordinator_a)
         volunteer.force_login(placement.volunteer)
+        confirm = reverse("partners:placement_confirm", args=[placement.pk])
+        withdraw = reverse("volunteers:application_withdraw", args=[placement.application_id])
         statuses = at_once(
-            lambda: (
-                partner.post(reverse("partners:placement_confirm", args=[placement.pk])).status_code
-            ),
-            lambda: (
-                volunteer.post(
-                    reverse("volunteers:application_withdraw", args=[placement.application_id]),
-                    {"reason": "Je ne peux plus partir"},
-                ).status_code
+            lambda partner=partner, url=confirm: partner.post(url).status_code,
+            lambda volunteer=volunteer, url=withdraw: (
+                volunteer.post(url, {"reason": "Je ne peux plus partir"}).status_code
             ),
         )
         assert statuses == [302, 302]
