@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -52,6 +53,12 @@ def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
     return user_id, family
 
 
+def _plain_text(template_name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping: "N'Guessan & Éléonore" stays as it
+    is in subjects, text e-mails and SMS; the pages that show it escape it, once."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def render(message: Message, channel: str) -> Notification:
     language = getattr(message.user, "language", None) or settings.LANGUAGE_CODE
     context = {
@@ -65,8 +72,8 @@ def render(message: Message, channel: str) -> Notification:
     }
     with translation.override(language):
         base = f"notifications/{message.event}"
-        subject = " ".join(render_to_string(f"{base}/subject.txt", context).split())
-        body = render_to_string(f"{base}/body.txt", context).strip()
+        subject = " ".join(_plain_text(f"{base}/subject.txt", context).split())
+        body = _plain_text(f"{base}/body.txt", context).strip()
         body_html = (
             render_to_string(f"{base}/body.html", context) if channel == Channel.EMAIL else ""
         )

@@ -6,6 +6,8 @@ import io
 from django.urls import reverse
 
 from missions import services
+from missions.models import Call
+from notifications.models import Notification
 from tests.factories import (
     ApplicationFactory,
     CallFactory,
@@ -50,3 +52,24 @@ def test_absurd_ages_in_the_staff_list_are_a_form_error_not_a_crash(manager_clie
         response = manager_client.get(reverse("staff:applications"), query)
         assert response.status_code == 200
         assert response.context["filter"].errors
+
+
+def test_names_reach_messages_intact_and_pages_escape_them_once(client, call, manager):
+    name = "Adjo N'Guessan & Éléonore"
+    application = ApplicationFactory(call=call, status="under_review")
+    volunteer = application.volunteer
+    volunteer.name = name
+    volunteer.save()
+    Call.objects.filter(pk=call.pk).update(title="Appel d'été & <b>co</b>")
+    application.refresh_from_db()
+    services.return_for_correction(application, actor=manager, reason="Dates & lieux")
+
+    email = Notification.objects.get(user=volunteer, channel="email")
+    assert "N'Guessan & Éléonore" in email.body
+    assert "Appel d'été & <b>co</b>" in email.body and "Dates & lieux" in email.body
+    assert "&amp;" not in email.body + email.subject and "&#x27;" not in email.body
+
+    client.force_login(volunteer)
+    page = client.get(reverse("notifications:list")).text
+    assert "Appel d&#x27;été &amp; &lt;b&gt;co&lt;/b&gt;" in page
+    assert "&amp;#x27;" not in page and "&amp;amp;" not in page
