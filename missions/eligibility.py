@@ -3,7 +3,9 @@
 No ORM and no I/O: `evaluate(facts, rules)` looks only at its arguments, so that it can be tested
 exhaustively, run in bulk and explained. `missions.services.facts_for` builds the arguments from
 the database. Messages are rendered in the active language when they are read, from the
-JSON-serialisable `params` that reports store.
+JSON-serialisable `params` that reports store, for their audience: `message` speaks to the volunteer
+("Vous aurez 26 ans…"), `message_about(name)` speaks of them to staff and partners ("Ama aura 26
+ans…"). Warnings are phrased for everyone alike.
 """
 
 from __future__ import annotations
@@ -75,7 +77,13 @@ class CriterionResult:
 
     @property
     def message(self) -> str:
-        return _MESSAGES[self.code](self.outcome, self.params)
+        """The result told to the volunteer, in the second person."""
+        return self.message_about(None)
+
+    def message_about(self, name: str | None) -> str:
+        """The result told about the volunteer `name` to staff and partners; `None`: to the
+        volunteer."""
+        return _MESSAGES[self.code](self.outcome, self.params, name)
 
     @property
     def passed(self) -> bool:
@@ -348,9 +356,21 @@ def _day(iso: str) -> str:
     return formats.date_format(date.fromisoformat(iso), "DATE_FORMAT")
 
 
-def _age_message(outcome: str, p: dict[str, Any]) -> str:
+def _told(name: str | None, to_volunteer: str, about_volunteer: str, **values: Any) -> str:
+    """The sentence for its audience: `to_volunteer` when the volunteer reads it (`name` is None),
+    `about_volunteer`, which names them, when staff or partners do; then the values filled in."""
+    if name is None:
+        return to_volunteer % values if values else to_volunteer
+    return about_volunteer % {**values, "name": name}
+
+
+def _age_message(outcome: str, p: dict[str, Any], name: str | None = None) -> str:
     if outcome == MISSING:
-        return gettext("Votre date de naissance n'est pas renseignée dans votre profil.")
+        return _told(
+            name,
+            gettext("Votre date de naissance n'est pas renseignée dans votre profil."),
+            gettext("%(name)s n'a pas renseigné sa date de naissance."),
+        )
     values = {
         "on": _day(p["on"]),
         "reference": _day(p["reference_date"]),
@@ -359,50 +379,79 @@ def _age_message(outcome: str, p: dict[str, Any]) -> str:
         "limit": p["max_age"] + 1,
     }
     if outcome == PASS:
-        return (
+        return _told(
+            name,
             gettext(
                 "Vous aurez %(limit)s ans le %(on)s, après la date de référence du %(reference)s."
-            )
-            % values
+            ),
+            gettext(
+                "%(name)s aura %(limit)s ans le %(on)s, après la date de référence du "
+                "%(reference)s."
+            ),
+            **values,
         )
     if p["age"] < p["min_age"]:
-        return (
+        return _told(
+            name,
             gettext(
                 "Vous aurez %(min_age)s ans le %(on)s, après la date de référence du "
                 "%(reference)s : il faut avoir au moins %(min_age)s ans."
-            )
-            % values
+            ),
+            gettext(
+                "%(name)s aura %(min_age)s ans le %(on)s, après la date de référence du "
+                "%(reference)s : il faut avoir au moins %(min_age)s ans."
+            ),
+            **values,
         )
-    return (
+    return _told(
+        name,
         gettext(
             "Vous avez eu %(limit)s ans le %(on)s, au plus tard à la date de référence du "
             "%(reference)s : l'appel est ouvert jusqu'à %(max_age)s ans."
-        )
-        % values
+        ),
+        gettext(
+            "%(name)s a eu %(limit)s ans le %(on)s, au plus tard à la date de référence du "
+            "%(reference)s : l'appel est ouvert jusqu'à %(max_age)s ans."
+        ),
+        **values,
     )
 
 
-def _experience_message(outcome: str, p: dict[str, Any]) -> str:
+def _experience_message(outcome: str, p: dict[str, Any], name: str | None = None) -> str:
     if outcome == MISSING:
-        return gettext("Vous n'avez déclaré aucune expérience de volontariat.")
+        return _told(
+            name,
+            gettext("Vous n'avez déclaré aucune expérience de volontariat."),
+            gettext("%(name)s n'a déclaré aucune expérience de volontariat."),
+        )
     values = {
         "found": duration_text(p["days"]),
         "required": duration_text(p["required_days"]),
         "reference": _day(p["reference_date"]),
     }
     if outcome == PASS:
-        return (
+        return _told(
+            name,
             gettext(
                 "Vos expériences couvrent %(found)s au %(reference)s ; il en faut %(required)s."
-            )
-            % values
+            ),
+            gettext(
+                "Les expériences déclarées par %(name)s couvrent %(found)s au %(reference)s ; "
+                "il en faut %(required)s."
+            ),
+            **values,
         )
-    return (
+    return _told(
+        name,
         gettext(
             "Vos expériences couvrent %(found)s au %(reference)s, moins que les %(required)s "
             "demandés : ajoutez une expérience ou complétez ses dates."
-        )
-        % values
+        ),
+        gettext(
+            "Les expériences déclarées par %(name)s couvrent %(found)s au %(reference)s, moins "
+            "que les %(required)s demandés."
+        ),
+        **values,
     )
 
 
@@ -421,33 +470,65 @@ def duration_text(days: int) -> str:
     return gettext("%(months)s (%(total)s)") % {"months": month_text, "total": total}
 
 
-def _nationality_message(outcome: str, p: dict[str, Any]) -> str:
+def _nationality_message(outcome: str, p: dict[str, Any], name: str | None = None) -> str:
     if outcome == MISSING:
-        return gettext("Votre situation de nationalité n'est pas renseignée dans votre profil.")
+        return _told(
+            name,
+            gettext("Votre situation de nationalité n'est pas renseignée dans votre profil."),
+            gettext("%(name)s n'a pas renseigné sa situation de nationalité."),
+        )
     if outcome == PASS:
-        return gettext("Votre situation de nationalité est acceptée par cet appel.")
+        return _told(
+            name,
+            gettext("Votre situation de nationalité est acceptée par cet appel."),
+            gettext(
+                "La situation de nationalité déclarée par %(name)s est acceptée pour cet appel."
+            ),
+        )
     return gettext(
         "Cet appel est réservé aux ressortissants togolais, résidents ou de la diaspora."
     )
 
 
-def _identity_message(outcome: str, p: dict[str, Any]) -> str:
+def _identity_message(outcome: str, p: dict[str, Any], name: str | None = None) -> str:
     if outcome == MISSING:
-        return gettext("Déposez une carte d'identité ou un passeport.")
+        return _told(
+            name,
+            gettext("Déposez une carte d'identité ou un passeport."),
+            gettext("%(name)s n'a déposé ni carte d'identité ni passeport."),
+        )
     kind = (
         gettext("passeport") if p["kind"] == DocumentKind.PASSPORT else gettext("carte d'identité")
     )
+    if outcome == PASS and p.get("expiry"):
+        return _told(
+            name,
+            gettext("Votre %(kind)s est valable jusqu'au %(expiry)s."),
+            gettext("La pièce déposée par %(name)s (%(kind)s) est valable jusqu'au %(expiry)s."),
+            kind=kind,
+            expiry=_day(p["expiry"]),
+        )
     if outcome == PASS:
-        if p.get("expiry"):
-            return gettext("Votre %(kind)s est valable jusqu'au %(expiry)s.") % {
-                "kind": kind,
-                "expiry": _day(p["expiry"]),
-            }
-        return gettext("Votre %(kind)s est enregistré(e).") % {"kind": kind}
-    return gettext(
-        "Votre %(kind)s a expiré le %(expiry)s, avant la date de référence du %(reference)s : "
-        "déposez un document en cours de validité."
-    ) % {"kind": kind, "expiry": _day(p["expiry"]), "reference": _day(p["reference_date"])}
+        return _told(
+            name,
+            gettext("Votre %(kind)s est enregistré(e)."),
+            gettext("La pièce déposée par %(name)s (%(kind)s) est enregistrée."),
+            kind=kind,
+        )
+    return _told(
+        name,
+        gettext(
+            "Votre %(kind)s a expiré le %(expiry)s, avant la date de référence du %(reference)s : "
+            "déposez un document en cours de validité."
+        ),
+        gettext(
+            "La pièce déposée par %(name)s (%(kind)s) a expiré le %(expiry)s, avant la date de "
+            "référence du %(reference)s."
+        ),
+        kind=kind,
+        expiry=_day(p["expiry"]),
+        reference=_day(p["reference_date"]),
+    )
 
 
 DOCUMENT_LABELS = {
@@ -462,20 +543,33 @@ DOCUMENT_LABELS = {
 }
 
 
-def _documents_message(outcome: str, p: dict[str, Any]) -> str:
+def _documents_message(outcome: str, p: dict[str, Any], name: str | None = None) -> str:
     if outcome == PASS:
         return gettext("Tous les documents demandés sont déposés.")
     names = ", ".join(DOCUMENT_LABELS.get(kind, lambda k=kind: k)() for kind in p["missing"])
-    return gettext("Documents à déposer : %(names)s.") % {"names": names}
+    return _told(
+        name,
+        gettext("Documents à déposer : %(names)s."),
+        gettext("%(name)s doit encore déposer : %(names)s."),
+        names=names,
+    )
 
 
-def _overlap_message(outcome: str, p: dict[str, Any]) -> str:
+def _overlap_message(outcome: str, p: dict[str, Any], name: str | None = None) -> str:
     if outcome == PASS:
         return gettext("Aucune autre mission confirmée ne chevauche les missions choisies.")
-    return gettext(
-        "Vous avez déjà une mission confirmée à partir du %(start)s qui chevauche les missions "
-        "choisies."
-    ) % {"start": _day(p["busy_start"])}
+    return _told(
+        name,
+        gettext(
+            "Vous avez déjà une mission confirmée à partir du %(start)s qui chevauche les "
+            "missions choisies."
+        ),
+        gettext(
+            "%(name)s a déjà une mission confirmée à partir du %(start)s qui chevauche les "
+            "missions choisies."
+        ),
+        start=_day(p["busy_start"]),
+    )
 
 
 _MESSAGES = {

@@ -4,13 +4,24 @@ a partner must act on, whom a contingent may take. Views call these; they hold n
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from accounts.roles import is_programme_manager
+from audit.models import AccessLog, StatusChange
 from missions import eligibility
 from missions.enums import ApplicationStatus, IncomingStatus, PlacementStatus
-from missions.models import Application, ApplicationChoice, Contingent, IncomingVolunteer, Placement
+from missions.models import (
+    Application,
+    ApplicationChoice,
+    Contingent,
+    IncomingVolunteer,
+    Placement,
+    Review,
+)
 from volunteers.enums import VerificationStatus
+from volunteers.models import Document
 
 P = PlacementStatus
 
@@ -104,3 +115,101 @@ def contingent_candidates(contingent: Contingent):
         )
         .order_by("status", "-review_score", "pk")
     )
+
+
+# One application, as its pages show it -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportLine:
+    """One criterion of an eligibility report, told to its audience, with where to fix it."""
+
+    label: str
+    outcome: str
+    passed: bool
+    message: str
+    fix: tuple[str, str] | None = None  # (URL, link text), for a criterion the volunteer can fix
+
+
+def volunteer_name(application: Application) -> str:
+    """How sentences about the volunteer name them for staff and partners: the first name of the
+    profile, else the account's short name."""
+    volunteer = application.volunteer
+    profile = getattr(volunteer, "volunteer_profile", None)
+    return (profile.first_name if profile else "") or volunteer.get_short_name()
+
+
+def report_lines(
+    report: eligibility.Report | None, *, about: str | None = None, fixes=None
+) -> list[ReportLine]:
+    """The report's criteria in order, told to the volunteer (`about` is None: "Vous aurez…") or
+    about them by name (`about`: "Ama aura…"), with the `fixes` link (code → (URL, text)) of each
+    criterion not met."""
+    fixes = fixes or {}
+    return [
+        ReportLine(
+            label=eligibility.CRITERION_LABELS[code](),
+            outcome=result.outcome,
+            passed=result.passed,
+            message=result.message_about(about),
+            fix=None if result.passed else fixes.get(code),
+        )
+        for code, result in (report.criteria.items() if report else ())
+    ]
+
+
+def application_timeline(
+    application: Application, *, with_actor: bool = False
+) -> list[tuple[StatusChange, str]]:
+    """The application's status changes, oldest first, each with the label of its new status;
+    `with_actor` reads who made each change in the same query."""
+    changes = StatusChange.objects.for_object(application)
+    if with_actor:
+        changes = changes.select_related("actor")
+    labels = dict(ApplicationStatus.choices)
+    return [(change, labels.get(change.to_status, change.to_status)) for change in changes]
+
+
+def returned_reason(application: Application, timeline: list[tuple[StatusChange, str]]) -> str:
+    """While the application waits for the volunteer's corrections, the reason staff gave for
+    returning it (the latest return in `timeline`); otherwise ''."""
+    returned = ApplicationStatus.RETURNED_FOR_CORRECTION
+    if application.status != returned:
+        return ""
+    return next(
+        (change.reason for change, _label in reversed(timeline) if change.to_status == returned),
+        "",
+    )
+
+
+def age_at_reference(application: Application) -> int | None:
+    """The volunteer's age at the call's reference date, if their birth date is known."""
+    profile = getattr(application.volunteer, "volunteer_profile", None)
+    if profile is None or profile.birth_date is None:
+        return None
+    return eligibility.age_at(profile.birth_date, application.call.effective_reference_date)
+
+
+@dataclass
+class ApplicationReviews:
+    """The reviews of an application as one staff member may read them."""
+
+    all: list[Review]
+    own: Review | None  # the reader's own review
+    others_visible: bool  # the others' scores show once the reader has reviewed, or to managers
+
+
+def application_reviews(application: Application, reader) -> ApplicationReviews:
+    reviews = list(Review.objects.filter(application=application).select_related("reviewer"))
+    own = next((review for review in reviews if review.reviewer_id == reader.pk), None)
+    return ApplicationReviews(
+        all=reviews, own=own, others_visible=own is not None or is_programme_manager(reader)
+    )
+
+
+def document_access_log(documents, *, limit: int = 50):
+    """Who viewed or downloaded these documents, as the audit trail recorded it."""
+    return AccessLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(Document),
+        object_id__in=[document.pk for document in documents],
+    ).select_related("user")[:limit]

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import JsonResponse
@@ -15,17 +14,14 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, staff_required
-from accounts.roles import is_programme_manager
 from anvt.http import csv_response, private_file_response
-from audit.models import AccessLog, StatusChange
 from audit.services import record_access
-from missions import eligibility, services
+from missions import services
 from missions.checking import start_batch
 from missions.enums import APPLICATION_REVIEWABLE, ApplicationStatus, MissionStatus, PlacementStatus
 from missions.forms import MissionForm, MissionLanguageFormSet
 from missions.models import (
     Application,
-    ApplicationChoice,
     Call,
     Contingent,
     EligibilityBatch,
@@ -33,7 +29,15 @@ from missions.models import (
     Mission,
     Review,
 )
-from missions.queries import contingent_candidates
+from missions.queries import (
+    age_at_reference,
+    application_reviews,
+    application_timeline,
+    contingent_candidates,
+    document_access_log,
+    report_lines,
+    volunteer_name,
+)
 from missions.workflow import WorkflowError, can_transition
 from notifications.models import Notification
 from notifications.services import retry_failed
@@ -60,7 +64,6 @@ from staff.forms import (
     ReasonForm,
     ReviewForm,
 )
-from volunteers.models import Document, Experience
 
 PAGE_SIZE = 25
 A = ApplicationStatus
@@ -179,10 +182,8 @@ def application_detail(request, pk: int):
     profile = getattr(volunteer, "volunteer_profile", None)
     report_row = getattr(application, "eligibility_report", None)
     report = report_row.report if report_row else None
-    reviews = list(Review.objects.filter(application=application).select_related("reviewer"))
-    own = next((r for r in reviews if r.reviewer_id == request.user.pk), None)
-    documents = list(Document.objects.filter(volunteer=volunteer))
-    document_type = ContentType.objects.get_for_model(Document)
+    reviews = application_reviews(application, request.user)
+    documents = list(volunteer.documents.all())
     return render(
         request,
         "staff/application_detail.html",
@@ -190,42 +191,26 @@ def application_detail(request, pk: int):
             "section": "applications",
             "application": application,
             "profile": profile,
-            "age": eligibility.age_at(profile.birth_date, application.call.effective_reference_date)
-            if profile and profile.birth_date
-            else None,
+            "age": age_at_reference(application),
             "languages": profile.languages.all() if profile else [],
             "report": report,
             "report_row": report_row,
-            "criteria": [
-                (eligibility.CRITERION_LABELS[code](), result)
-                for code, result in (report.criteria.items() if report else [])
-            ],
-            "choices": ApplicationChoice.objects.filter(application=application).select_related(
-                "mission"
-            ),
-            "experiences": Experience.objects.filter(volunteer=volunteer).select_related(
-                "verified_by"
-            ),
+            "report_lines": report_lines(report, about=volunteer_name(application)),
+            "choices": application.choices.select_related("mission"),
+            "experiences": volunteer.experiences.select_related("verified_by"),
             "documents": documents,
-            "timeline": [
-                (change, dict(ApplicationStatus.choices).get(change.to_status, change.to_status))
-                for change in StatusChange.objects.for_object(application).select_related("actor")
-            ],
+            "timeline": application_timeline(application, with_actor=True),
             "reviews": reviews,
-            "others_visible": own is not None or is_programme_manager(request.user),
-            "review_form": ReviewForm(instance=own),
+            "review_form": ReviewForm(instance=reviews.own),
             "score_fields": Review.SCORE_FIELDS,
             "reviewable": application.status in APPLICATION_REVIEWABLE,
-            "own_review": own,
             "actions": [
                 name
                 for name, target in DECISIONS
                 if can_transition(application, target, actor=request.user)
             ],
             "reason_form": ReasonForm(),
-            "access_log": AccessLog.objects.filter(
-                content_type=document_type, object_id__in=[d.pk for d in documents]
-            ).select_related("user")[:50],
+            "access_log": document_access_log(documents),
         },
     )
 

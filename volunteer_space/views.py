@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -12,12 +12,16 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import volunteer_required
 from anvt.http import private_file_response
-from audit.models import StatusChange
 from missions import eligibility, services
 from missions.access import get_call_for_visitor
-from missions.enums import APPLICATION_WITHDRAWABLE, ApplicationStatus
+from missions.enums import APPLICATION_WITHDRAWABLE
 from missions.models import Application, ApplicationChoice
-from missions.queries import experience_total
+from missions.queries import (
+    application_timeline,
+    experience_total,
+    report_lines,
+    returned_reason,
+)
 from missions.workflow import WorkflowError
 from volunteer_space import services as volunteer_services
 from volunteer_space.access import (
@@ -46,14 +50,23 @@ from volunteers.forms import (
 )
 from volunteers.models import Document, Experience
 
-# Where a volunteer fixes what an eligibility criterion found missing.
+# Where a volunteer fixes what an eligibility criterion found missing: (URL, link text).
 FIX_LINKS = {
-    "age": ("volunteers:profile_step", "identity", gettext_lazy("Compléter mon identité")),
-    "nationality": ("volunteers:profile_step", "identity", gettext_lazy("Compléter mon identité")),
-    "experience": ("volunteers:experiences", None, gettext_lazy("Ajouter une expérience")),
-    "identity": ("volunteers:documents", None, gettext_lazy("Déposer une pièce d'identité")),
-    "documents": ("volunteers:documents", None, gettext_lazy("Déposer les documents")),
-    "overlap": ("volunteers:applications", None, gettext_lazy("Voir mes candidatures")),
+    "age": (
+        reverse_lazy("volunteers:profile_step", args=["identity"]),
+        gettext_lazy("Compléter mon identité"),
+    ),
+    "nationality": (
+        reverse_lazy("volunteers:profile_step", args=["identity"]),
+        gettext_lazy("Compléter mon identité"),
+    ),
+    "experience": (reverse_lazy("volunteers:experiences"), gettext_lazy("Ajouter une expérience")),
+    "identity": (
+        reverse_lazy("volunteers:documents"),
+        gettext_lazy("Déposer une pièce d'identité"),
+    ),
+    "documents": (reverse_lazy("volunteers:documents"), gettext_lazy("Déposer les documents")),
+    "overlap": (reverse_lazy("volunteers:applications"), gettext_lazy("Voir mes candidatures")),
 }
 
 
@@ -364,25 +377,9 @@ def application_review(request, application: Application):
 @volunteer_required
 def application_detail(request, pk: int):
     application = get_application_for_volunteer(request.user, pk)
-    labels = dict(ApplicationStatus.choices)
     report_row = getattr(application, "eligibility_report", None)
     report = report_row.report if report_row else None
-    criteria = []
-    for code, result in report.criteria.items() if report else []:
-        fix = None
-        if not result.passed and code in FIX_LINKS:
-            name, arg, label = FIX_LINKS[code]
-            fix = (reverse(name, args=[arg] if arg else []), label)
-        criteria.append((eligibility.CRITERION_LABELS[code](), result, fix))
-    timeline = list(StatusChange.objects.for_object(application))
-    returned_reason = next(
-        (
-            change.reason
-            for change in reversed(timeline)
-            if change.to_status == ApplicationStatus.RETURNED_FOR_CORRECTION
-        ),
-        "",
-    )
+    timeline = application_timeline(application)
     return render(
         request,
         "volunteers/application_detail.html",
@@ -390,17 +387,13 @@ def application_detail(request, pk: int):
             "application": application,
             "report": report,
             "report_row": report_row,
-            "criteria": criteria,
-            "timeline": [
-                (change, labels.get(change.to_status, change.to_status)) for change in timeline
-            ],
+            "report_lines": report_lines(report, fixes=FIX_LINKS),
+            "timeline": timeline,
             "choices": ApplicationChoice.objects.filter(application=application).select_related(
                 "mission", "mission__theme"
             ),
             "can_withdraw": application.status in APPLICATION_WITHDRAWABLE,
-            "returned_reason": returned_reason
-            if application.status == ApplicationStatus.RETURNED_FOR_CORRECTION
-            else "",
+            "returned_reason": returned_reason(application, timeline),
         },
     )
 
