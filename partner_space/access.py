@@ -63,7 +63,8 @@ def get_mission_for_partner(scope: PartnerScope, pk: int) -> Mission:
 
 
 def partner_required(view):
-    """Logged in and member of an active partner organisation; the view gets `scope`."""
+    """Logged in, member of an active partner organisation, with two-factor authentication
+    (every partner user reads volunteers' personal data, viewers too); the view gets `scope`."""
 
     @login_required
     @wraps(view)
@@ -71,13 +72,19 @@ def partner_required(view):
         membership = partner_membership_of(request.user)
         if membership is None:
             raise Http404
+        if not has_mfa(request.user):
+            return mfa_missing_redirect(
+                request,
+                _("Activez la double authentification pour accéder à l'espace des partenaires."),
+            )
         return view(request, PartnerScope(membership), *args, **kwargs)
 
     return wrapper
 
 
 def coordinator_required(view):
-    """A coordinator with two-factor authentication: viewers may read, not act."""
+    """A coordinator (with two-factor authentication, as every partner user): viewers may read,
+    not act."""
 
     @wraps(view)
     def wrapper(request, scope: PartnerScope, *args, **kwargs):
@@ -86,10 +93,6 @@ def coordinator_required(view):
                 request, _("Seul·e un·e coordinateur·rice de votre organisation peut faire cela.")
             )
             return redirect("partners:home")
-        if not has_mfa(request.user):
-            return mfa_missing_redirect(
-                request, _("Activez la double authentification pour décider des affectations.")
-            )
         return view(request, scope, *args, **kwargs)
 
     return partner_required(wrapper)

@@ -132,7 +132,9 @@ def coordinator_a(org_a):
 
 @pytest.fixture
 def viewer_a(org_a):
-    return MembershipFactory(organisation=org_a, role="viewer", user__name="Paul Lecteur").user
+    return with_totp(
+        MembershipFactory(organisation=org_a, role="viewer", user__name="Paul Lecteur").user
+    )
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from missions.models import Contingent, IncomingVolunteer, Mission, Placement
 from notifications.models import Notification
+from tests.conftest import with_totp
 from tests.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db
@@ -290,10 +291,11 @@ def test_seed_demo_gives_each_partner_a_different_non_empty_home(client):
 
     call_command("seed_demo")
     User = get_user_model()
-    client.force_login(User.objects.get(email="coordinator@france-volontaires.demo"))
+    # Partner users read personal data: two-factor authentication first (issue 12).
+    client.force_login(with_totp(User.objects.get(email="coordinator@france-volontaires.demo")))
     fv = client.get(reverse("partners:home"))
     assert len(fv.context["agenda"].to_confirm) == 2
-    client.force_login(User.objects.get(email="coordinator@lome-solidarite.demo"))
+    client.force_login(with_totp(User.objects.get(email="coordinator@lome-solidarite.demo")))
     lome = client.get(reverse("partners:home"))
     assert (
         lome.context["agenda"].to_confirm == [] and len(lome.context["agenda"].incoming_todo) == 1

@@ -8,10 +8,12 @@ from django.urls import reverse
 from missions import services
 from missions.models import Call
 from notifications.models import Notification
+from tests.conftest import with_totp
 from tests.factories import (
     ApplicationFactory,
     CallFactory,
     ContingentFactory,
+    MembershipFactory,
     MissionFactory,
     ProfileFactory,
 )
@@ -73,3 +75,20 @@ def test_names_reach_messages_intact_and_pages_escape_them_once(client, call, ma
     page = client.get(reverse("notifications:list")).text
     assert "Appel d&#x27;été &amp; &lt;b&gt;co&lt;/b&gt;" in page
     assert "&amp;#x27;" not in page and "&amp;amp;" not in page
+
+
+def test_partner_viewers_need_two_factor_authentication_to_read(client, sent_contingent):
+    viewer = MembershipFactory(organisation=sent_contingent.partner, role="viewer").user
+    client.force_login(viewer)
+    placement = sent_contingent.placements.first()
+    for url in (
+        reverse("partners:home"),
+        reverse("partners:placement", args=[placement.pk]),
+        reverse("partners:contingent", args=[sent_contingent.pk]),
+    ):
+        response = client.get(url)
+        assert response["Location"] == reverse("mfa_activate_totp"), url
+        assert "Secretname" not in response.text
+    client.force_login(with_totp(viewer))
+    page = client.get(reverse("partners:contingent", args=[sent_contingent.pk]))
+    assert "SECRETNAME" in page.text
