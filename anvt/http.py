@@ -6,7 +6,29 @@ They know nothing of the domain; views pass them what to send.
 import csv
 from collections.abc import Iterable
 
+from django.contrib import messages
 from django.http import FileResponse, Http404, StreamingHttpResponse
+
+from anvt.errors import Refused
+
+
+def act(request, action, success) -> bool:
+    """Run one user action (a callable that calls a service); show its refusal as it is, or the
+    `success` message (a text, or a callable giving it once the action ran)."""
+    try:
+        action()
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+        return False
+    messages.success(request, success() if callable(success) else success)
+    return True
+
+
+def valid(form, refusal: str) -> dict:
+    """The form's clean values, or a refusal with this message (for `act` to show)."""
+    if not form.is_valid():
+        raise Refused(refusal)
+    return form.cleaned_data
 
 
 def private_file_response(field_file, name: str, content_type: str | None = None, *, inline=False):

@@ -1,12 +1,14 @@
 """Reads that pages assemble from several models: what a volunteer's experience counts for, what
 a partner must act on, whom a contingent may take. Views call these; they hold no rule."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import is_programme_manager
 from audit.models import AccessLog, StatusChange
@@ -213,3 +215,81 @@ def document_access_log(documents, *, limit: int = 50):
         content_type=ContentType.objects.get_for_model(Document),
         object_id__in=[document.pk for document in documents],
     ).select_related("user")[:limit]
+
+
+# Exports (rows for anvt.http.csv_response) ------------------------------------------------------
+
+
+def application_export(applications) -> tuple[list[str], Iterable[tuple]]:
+    """The header and the rows of the staff's CSV of these applications, streamed from the
+    database in chunks."""
+    labels = dict(ApplicationStatus.choices)
+    yes_no = {True: _("oui"), False: _("non")}
+    rows = applications.values_list(
+        "id",
+        "call__title",
+        "volunteer__volunteer_profile__last_name",
+        "volunteer__volunteer_profile__first_name",
+        "volunteer__email",
+        "volunteer__volunteer_profile__gender",
+        "volunteer__volunteer_profile__region",
+        "volunteer__volunteer_profile__birth_date",
+        "status",
+        "eligibility_report__eligible",
+        "review_score",
+        "submitted_at",
+    ).iterator(chunk_size=2000)
+    header = [
+        _("N°"),
+        _("Appel"),
+        _("Nom"),
+        _("Prénoms"),
+        _("E-mail"),
+        _("Genre"),
+        _("Région"),
+        _("Date de naissance"),
+        _("Statut"),
+        _("Éligible"),
+        _("Note moyenne"),
+        _("Envoyée le"),
+    ]
+    return header, (
+        (
+            *row[:8],
+            labels.get(row[8], row[8]),
+            yes_no.get(row[9], ""),
+            row[10] if row[10] is not None else "",
+            timezone.localtime(row[11]).strftime("%Y-%m-%d %H:%M") if row[11] else "",
+        )
+        for row in rows
+    )
+
+
+def contingent_roster_rows(contingent: Contingent) -> tuple[list[str], Iterable[tuple]]:
+    """The header and the rows of a contingent's roster: who goes where, and when."""
+    labels = dict(PlacementStatus.choices)
+    rows = contingent.placements.values_list(
+        "volunteer__volunteer_profile__last_name",
+        "volunteer__volunteer_profile__first_name",
+        "volunteer__email",
+        "volunteer__volunteer_profile__phone",
+        "mission__title",
+        "mission__city",
+        "status",
+        "actual_departure",
+        "return_date",
+    ).order_by("volunteer__volunteer_profile__last_name")
+    header = [
+        _("Nom"),
+        _("Prénoms"),
+        _("E-mail"),
+        _("Téléphone"),
+        _("Mission"),
+        _("Ville"),
+        _("Statut"),
+        _("Départ"),
+        _("Retour"),
+    ]
+    return header, (
+        (*row[:6], labels.get(row[6], row[6]), row[7] or "", row[8] or "") for row in rows
+    )

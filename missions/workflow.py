@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anvt.errors import Refused
 from audit.models import StatusChange
 from missions import rules
 from missions.enums import (
@@ -23,12 +24,8 @@ from missions.enums import (
 from missions.models import Application, Contingent, IncomingVolunteer, Mission, Placement
 
 
-class WorkflowError(Exception):
+class WorkflowError(Refused):
     """A move the rules forbid. The message is translated and may be shown to the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 def _tables():

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anvt.http import private_file_response
+from anvt.http import act, private_file_response
 from missions import services
 from missions.enums import IncomingStatus, MissionStatus
 from missions.forms import MissionLanguageFormSet, MissionOfferForm
@@ -29,16 +29,6 @@ from partner_space.forms import (
     PlacementDateForm,
     ReportForm,
 )
-
-
-def _act(request, action, success: str) -> None:
-    """Run one service call; its refusal is shown as it is, its success with `success`."""
-    try:
-        action()
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, success)
 
 
 def _form_errors(request, form) -> None:
@@ -99,7 +89,7 @@ def placement_detail(request, scope, pk: int):
 @require_POST
 def placement_confirm(request, scope, pk: int):
     placement = get_placement_for_partner(scope, pk)
-    _act(
+    act(
         request,
         lambda: services.confirm_placement(placement, actor=request.user),
         _("Affectation confirmée."),
@@ -115,7 +105,7 @@ def placement_decline(request, scope, pk: int):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("partners:placement", pk)
-    _act(
+    act(
         request,
         lambda: services.decline_placement(
             placement, actor=request.user, reason=form.cleaned_data["reason"]
@@ -136,7 +126,7 @@ def _dated_event(record):
         if not form.is_valid():
             messages.error(request, _("Indiquez une date valide."))
             return redirect("partners:placement", pk)
-        _act(
+        act(
             request,
             lambda: record(placement, actor=request.user, on=form.cleaned_data["on"]),
             _("Enregistré."),
@@ -159,7 +149,7 @@ def placement_interrupt(request, scope, pk: int):
     if not form.is_valid():
         messages.error(request, _("Indiquez la date du retour et le motif de l'interruption."))
         return redirect("partners:placement", pk)
-    _act(
+    act(
         request,
         lambda: services.interrupt_placement(
             placement,
@@ -181,7 +171,7 @@ def placement_report(request, scope, pk: int, kind: str):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("partners:placement", pk)
-    _act(
+    act(
         request,
         lambda: services.save_report(
             placement,
@@ -248,7 +238,7 @@ def _incoming_event(record):
     @require_POST
     def view(request, scope, pk: int):
         incoming = get_incoming_for_partner(scope, pk)
-        _act(request, lambda: record(incoming, actor=request.user), _("Enregistré."))
+        act(request, lambda: record(incoming, actor=request.user), _("Enregistré."))
         return redirect("partners:incoming")
 
     return view

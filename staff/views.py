@@ -14,7 +14,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, staff_required
-from anvt.http import csv_response, private_file_response
+from anvt.http import act, csv_response, private_file_response, valid
 from audit.services import record_access
 from missions import services
 from missions.checking import start_batch
@@ -31,9 +31,11 @@ from missions.models import (
 )
 from missions.queries import (
     age_at_reference,
+    application_export,
     application_reviews,
     application_timeline,
     contingent_candidates,
+    contingent_roster_rows,
     document_access_log,
     report_lines,
     volunteer_name,
@@ -117,50 +119,16 @@ def applications(request):
 def applications_export(request):
     """The filtered list as CSV, streamed row by row from the database."""
     filterset = _filtered_applications(request)
-    labels = dict(ApplicationStatus.choices)
-    rows = filterset.qs.values_list(
-        "id",
-        "call__title",
-        "volunteer__volunteer_profile__last_name",
-        "volunteer__volunteer_profile__first_name",
-        "volunteer__email",
-        "volunteer__volunteer_profile__gender",
-        "volunteer__volunteer_profile__region",
-        "volunteer__volunteer_profile__birth_date",
-        "status",
-        "eligibility_report__eligible",
-        "review_score",
-        "submitted_at",
-    ).iterator(chunk_size=2000)
     record_access(request.user, action="export", subject=Application)
-    header = [
-        _("N°"),
-        _("Appel"),
-        _("Nom"),
-        _("Prénoms"),
-        _("E-mail"),
-        _("Genre"),
-        _("Région"),
-        _("Date de naissance"),
-        _("Statut"),
-        _("Éligible"),
-        _("Note moyenne"),
-        _("Envoyée le"),
-    ]
-    return csv_response(
-        "candidatures.csv",
-        header,
-        (
-            (
-                *row[:8],
-                labels.get(row[8], row[8]),
-                {True: _("oui"), False: _("non")}.get(row[9], ""),
-                row[10] if row[10] is not None else "",
-                timezone.localtime(row[11]).strftime("%Y-%m-%d %H:%M") if row[11] else "",
-            )
-            for row in rows
-        ),
-    )
+    header, rows = application_export(filterset.qs)
+    return csv_response("candidatures.csv", header, rows)
+
+
+@manager_required
+def contingent_roster(request, pk: int):
+    contingent = get_contingent_for_manager(request.user, pk)
+    header, rows = contingent_roster_rows(contingent)
+    return csv_response(f"contingent-{contingent.pk}.csv", header, rows)
 
 
 # The staff's decisions on an application, in the order the page offers them: (URL name's
@@ -224,18 +192,17 @@ def application_review(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("La note n'est pas enregistrée : chaque critère va de 0 à 5."))
         return redirect("staff:application", pk)
-    try:
-        services.submit_review(
+    act(
+        request,
+        lambda: services.submit_review(
             application,
             reviewer=request.user,
             scores={name: form.cleaned_data[name] for name in Review.SCORE_FIELDS},
             comment=form.cleaned_data["comment"],
             recommendation=form.cleaned_data["recommendation"],
-        )
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Évaluation enregistrée."))
+        ),
+        _("Évaluation enregistrée."),
+    )
     return redirect("staff:application", pk)
 
 
@@ -246,21 +213,18 @@ def _decision(service, *, needs_reason: bool):
     @require_POST
     def view(request, pk: int):
         application = get_application_for_staff(request.user, pk)
-        form = ReasonForm(request.POST)
-        try:
+
+        def decide():
             if not needs_reason:
-                service(application, actor=request.user)
-            elif form.is_valid():
-                service(application, actor=request.user, reason=form.cleaned_data["reason"])
-            else:
-                raise WorkflowError(_("Indiquez le motif."))
-        except WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            application.refresh_from_db(fields=["status"])
-            messages.success(
-                request, _("Statut : %(status)s.") % {"status": application.get_status_display()}
-            )
+                return service(application, actor=request.user)
+            reason = valid(ReasonForm(request.POST), _("Indiquez le motif."))["reason"]
+            return service(application, actor=request.user, reason=reason)
+
+        act(
+            request,
+            decide,
+            lambda: _("Statut : %(status)s.") % {"status": application.get_status_display()},
+        )
         return redirect("staff:application", pk)
 
     return view
@@ -280,20 +244,14 @@ def _verification(get_item, *, kind: str, verified: bool):
     @require_POST
     def view(request, pk: int, item_pk: int):
         _application, item = get_item(request.user, pk, item_pk)
-        form = ReasonForm(request.POST)
-        try:
-            if verified:
-                services.set_verification(item, actor=request.user, verified=True)
-            elif form.is_valid():
-                services.set_verification(
-                    item, actor=request.user, verified=False, reason=form.cleaned_data["reason"]
-                )
-            else:
-                raise WorkflowError(_("Indiquez le motif du rejet."))
-        except WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Vérifié.") if verified else _("Rejeté, avec son motif."))
+
+        def decide():
+            reason = ""
+            if not verified:
+                reason = valid(ReasonForm(request.POST), _("Indiquez le motif du rejet."))["reason"]
+            services.set_verification(item, actor=request.user, verified=verified, reason=reason)
+
+        act(request, decide, _("Vérifié.") if verified else _("Rejeté, avec son motif."))
         return redirect(reverse("staff:application", args=[pk]) + f"#{kind}-{item_pk}")
 
     return view
@@ -415,21 +373,19 @@ def _mission_move(service, *, needs_comment: bool = False):
     @require_POST
     def view(request, pk: int):
         mission = get_mission_for_manager(request.user, pk)
-        form = CommentForm(request.POST)
-        try:
+
+        def move():
             if not needs_comment:
-                service(mission, actor=request.user)
-            elif form.is_valid():
-                service(mission, actor=request.user, comment=form.cleaned_data["comment"])
-            else:
-                raise WorkflowError(_("Expliquez au partenaire ce qu'il faut revoir."))
-        except WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            mission.refresh_from_db(fields=["status"])
-            messages.success(
-                request, _("Mission : %(status)s.") % {"status": mission.get_status_display()}
-            )
+                return service(mission, actor=request.user)
+            form = CommentForm(request.POST)
+            comment = valid(form, _("Expliquez au partenaire ce qu'il faut revoir."))["comment"]
+            return service(mission, actor=request.user, comment=comment)
+
+        act(
+            request,
+            move,
+            lambda: _("Mission : %(status)s.") % {"status": mission.get_status_display()},
+        )
         return redirect("staff:missions")
 
     return view
@@ -489,12 +445,11 @@ def contingent_add(request, pk: int):
     if not form.is_valid():
         messages.error(request, _("Choisissez une candidature et une de ses missions."))
         return redirect("staff:contingent", pk)
-    try:
-        services.add_to_contingent(contingent, actor=request.user, **form.cleaned_data)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Volontaire ajouté·e au contingent."))
+    act(
+        request,
+        lambda: services.add_to_contingent(contingent, actor=request.user, **form.cleaned_data),
+        _("Volontaire ajouté·e au contingent."),
+    )
     return redirect("staff:contingent", pk)
 
 
@@ -502,12 +457,11 @@ def contingent_add(request, pk: int):
 @require_POST
 def contingent_send(request, pk: int):
     contingent = get_contingent_for_manager(request.user, pk)
-    try:
-        services.send_contingent(contingent, actor=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Contingent envoyé au partenaire."))
+    act(
+        request,
+        lambda: services.send_contingent(contingent, actor=request.user),
+        _("Contingent envoyé au partenaire."),
+    )
     return redirect("staff:contingent", pk)
 
 
@@ -515,12 +469,11 @@ def contingent_send(request, pk: int):
 @require_POST
 def placement_remove(request, pk: int):
     placement = get_placement_for_manager(request.user, pk)
-    try:
-        services.remove_from_contingent(placement, actor=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Enregistré."))
+    act(
+        request,
+        lambda: services.remove_from_contingent(placement, actor=request.user),
+        _("Enregistré."),
+    )
     return redirect("staff:contingent", placement.contingent_id)
 
 
@@ -531,15 +484,12 @@ def _placement_date(record):
     @require_POST
     def view(request, pk: int):
         placement = get_placement_for_manager(request.user, pk)
-        form = DateForm(request.POST)
-        try:
-            if not form.is_valid():
-                raise WorkflowError(_("Indiquez une date valide."))
-            record(placement, actor=request.user, on=form.cleaned_data["on"])
-        except WorkflowError as error:
-            messages.error(request, error.message)
-        else:
-            messages.success(request, _("Enregistré."))
+
+        def record_date():
+            on = valid(DateForm(request.POST), _("Indiquez une date valide."))["on"]
+            record(placement, actor=request.user, on=on)
+
+        act(request, record_date, _("Enregistré."))
         return redirect("staff:contingent", placement.contingent_id)
 
     return view
@@ -547,39 +497,6 @@ def _placement_date(record):
 
 placement_departure = _placement_date(services.record_departure)
 placement_return = _placement_date(services.record_return)
-
-
-@manager_required
-def contingent_roster(request, pk: int):
-    contingent = get_contingent_for_manager(request.user, pk)
-    labels = dict(PlacementStatus.choices)
-    rows = contingent.placements.values_list(
-        "volunteer__volunteer_profile__last_name",
-        "volunteer__volunteer_profile__first_name",
-        "volunteer__email",
-        "volunteer__volunteer_profile__phone",
-        "mission__title",
-        "mission__city",
-        "status",
-        "actual_departure",
-        "return_date",
-    ).order_by("volunteer__volunteer_profile__last_name")
-    header = [
-        _("Nom"),
-        _("Prénoms"),
-        _("E-mail"),
-        _("Téléphone"),
-        _("Mission"),
-        _("Ville"),
-        _("Statut"),
-        _("Départ"),
-        _("Retour"),
-    ]
-    return csv_response(
-        f"contingent-{contingent.pk}.csv",
-        header,
-        ((*row[:6], labels.get(row[6], row[6]), row[7] or "", row[8] or "") for row in rows),
-    )
 
 
 # Dashboard ---------------------------------------------------------------------------------------
@@ -615,12 +532,11 @@ def incoming(request):
 @require_POST
 def incoming_validate(request, pk: int):
     item = get_incoming_for_manager(request.user, pk)
-    try:
-        services.validate_incoming(item, actor=request.user)
-    except WorkflowError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Déclaration validée."))
+    act(
+        request,
+        lambda: services.validate_incoming(item, actor=request.user),
+        _("Déclaration validée."),
+    )
     return redirect("staff:incoming")
 
 
