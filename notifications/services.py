@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.db.models import F, Q
@@ -46,10 +47,13 @@ def unsubscribe_url(user, event: str) -> str:
 
 
 def read_unsubscribe_token(token: str) -> tuple[int, str] | None:
+    """(user id, family) of a link of ours whose person still has an account, else None."""
     try:
         user_id, family = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
+    if not get_user_model().objects.filter(pk=user_id, is_active=True).exists():
+        return None  # the account was deleted since the e-mail was sent
     return user_id, family
 
 

@@ -322,3 +322,12 @@ def test_a_status_change_is_told_in_the_recipients_language_not_the_actors(
         services.shortlist(application, actor=manager)
     assert [m.subject for m in mail.outbox] == ["Your application: Shortlisted"]
     assert "is now: Shortlisted." in mail.outbox[0].body
+
+
+def test_an_unsubscribe_link_of_a_deleted_account_answers_404_and_changes_nothing(client):
+    user = UserFactory()
+    path = unsubscribe_url(user, "application_submitted").split("8000", 1)[1]
+    user.delete()
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code == 404
+    assert not EmailOptOut.objects.exists()
