@@ -27,7 +27,7 @@ class EmailBackend(Backend):
                 message = EmailMultiAlternatives(
                     subject=notification.subject,
                     body=notification.body,
-                    to=[notification.user.email],
+                    to=[notification.to_address or notification.user.email],
                     headers=_headers(notification),
                     connection=connection,
                 )

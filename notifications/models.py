@@ -41,6 +41,8 @@ class Notification(models.Model):
     event = models.CharField(_("événement"), max_length=64)
     channel = models.CharField(_("canal"), max_length=8, choices=Channel.choices)
     language = models.CharField(_("langue"), max_length=8)
+    # An account e-mail may go to an address other than the user's own (a new address to verify).
+    to_address = models.EmailField(_("adresse"), blank=True)
     subject = models.CharField(_("objet"), max_length=200)
     body = models.TextField(_("message"))
     body_html = models.TextField(_("message HTML"), blank=True)

@@ -144,6 +144,25 @@ def queue(messages: Iterable[Message]) -> list[Notification]:
     return rows
 
 
+def queue_account_email(user, *, to: str, subject: str, body: str, body_html: str = ""):
+    """An e-mail already rendered by django-allauth (address verification, password reset…),
+    delivered through the outbox like every other message: an SMTP outage delays it, with
+    retries, instead of failing the sign-up or the reset."""
+    row = Notification.objects.create(
+        user=user,
+        event="account_email",
+        channel=Channel.EMAIL,
+        language=getattr(user, "language", "") or settings.LANGUAGE_CODE,
+        to_address=to,
+        subject=subject[:200],
+        body=body,
+        body_html=body_html,
+        state=State.PENDING,
+    )
+    transaction.on_commit(lambda: dispatch([row.pk]), robust=True)
+    return row
+
+
 def notify(user, event: str, context: dict | None = None, *, link: str = "", **options):
     return queue([Message(user=user, event=event, context=context or {}, link=link, **options)])
 

@@ -12,7 +12,14 @@ from django.utils import timezone
 from missions import reminders, services
 from missions.models import Placement
 from notifications.models import EmailOptOut, Notification
-from notifications.services import Message, deliver, notify, queue, unsubscribe_url
+from notifications.services import (
+    Message,
+    deliver,
+    notify,
+    queue,
+    retry_failed,
+    unsubscribe_url,
+)
 from tests.factories import (
     ApplicationFactory,
     CallFactory,
@@ -58,7 +65,35 @@ def test_signing_up_creates_the_welcome_message(client):
     ) == [
         ("account_created", "in_app", "fr"),
         ("account_created", "email", "fr"),
+        ("account_email", "email", "fr"),  # the address verification, through the outbox
     ]
+
+
+def test_account_emails_wait_out_an_smtp_outage_instead_of_failing_the_page(
+    client, settings, volunteer, django_capture_on_commit_callbacks
+):
+    settings.MAILERS = {"default": {"BACKEND": "tests.flaky_email.DeadEmailBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        signup = client.post(
+            reverse("account_signup"),
+            {
+                "email": "nouvelle@example.tg",
+                "password1": "Un-mot-de-passe-2026",
+                "password2": "Un-mot-de-passe-2026",
+            },
+        )
+        reset = client.post(reverse("account_reset_password"), {"email": volunteer.email})
+    assert (signup.status_code, reset.status_code) == (302, 302)
+    # Kept in the outbox (retried with back-off; here eager tasks retry at once until failed).
+    waiting = Notification.objects.filter(event="account_email").order_by("pk")
+    assert [n.to_address for n in waiting] == ["nouvelle@example.tg", volunteer.email]
+    assert all("SMTPServerDisconnected" in n.last_error for n in waiting)
+    assert not mail.outbox
+
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        retry_failed(waiting)  # what a programme manager does from the outbox page
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(["nouvelle@example.tg", volunteer.email])
 
 
 def test_a_rolled_back_event_writes_and_sends_nothing(django_capture_on_commit_callbacks):

@@ -2,7 +2,9 @@
 
 import csv
 import io
+import time
 
+from django.core.cache import cache
 from django.urls import reverse
 
 from missions import services
@@ -92,3 +94,30 @@ def test_partner_viewers_need_two_factor_authentication_to_read(client, sent_con
     client.force_login(with_totp(viewer))
     page = client.get(reverse("partners:contingent", args=[sent_contingent.pk]))
     assert "SECRETNAME" in page.text
+
+
+def test_signing_up_with_a_registered_address_takes_as_long_as_a_new_one(
+    client, settings, volunteer
+):
+    """With the real password hasher: the registered address did no hashing before (12 ms
+    against 900 ms), which told an attacker that it is registered."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    cache.clear()  # sign-up rate limits
+
+    def seconds(email: str) -> float:
+        started = time.perf_counter()
+        response = client.post(
+            reverse("account_signup"),
+            {
+                "email": email,
+                "password1": "Un-mot-de-passe-2026",
+                "password2": "Un-mot-de-passe-2026",
+            },
+        )
+        assert response.status_code == 302
+        client.logout()
+        return time.perf_counter() - started
+
+    new = min(seconds(f"new{n}@example.tg") for n in range(2))
+    known = min(seconds(volunteer.email) for _ in range(2))
+    assert known > 0.6 * new, (known, new)
