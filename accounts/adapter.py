@@ -2,14 +2,21 @@ import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import get_language
 
+from accounts import devices
 from notifications.services import notify, queue_account_email
 
 logger = logging.getLogger(__name__)
+
+
+def _account_id(email: str) -> int | None:
+    return get_user_model().objects.filter(email__iexact=email).values_list("pk", flat=True).first()
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -55,3 +62,32 @@ class AccountAdapter(DefaultAccountAdapter):
         queue_account_email(
             user, to=email, subject=message.subject, body=message.body, body_html=html
         )
+
+    # Login failures ------------------------------------------------------------------------------
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """Failures count per account, as allauth does, except on a device the owner has signed
+        in from before (accounts.devices): it has its own count, so that an attacker's five
+        failures from elsewhere do not lock the owner out of their own phone."""
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        login = credentials.get("email", credentials.get("username", ""))
+        known = devices.known_user_id(request)
+        if known is not None and known == _account_id(login):
+            return f"{key}:known-device"
+        return key
+
+    def authentication_failed(self, request, **credentials) -> None:
+        """When an account reaches the limit of failures, its owner is told by e-mail (once per
+        window), with the way in that remains: a one-time code by e-mail."""
+        super().authentication_failed(request, **credentials)
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        counter = f"anvt:login-failures:{login}"
+        cache.add(counter, 0, timeout=settings.LOGIN_FAILURES_WINDOW_SECONDS)
+        try:
+            failures = cache.incr(counter)
+        except ValueError:  # expired between add and incr
+            return
+        if failures == settings.LOGIN_FAILURES_LIMIT:
+            user = get_user_model().objects.filter(email__iexact=login, is_active=True).first()
+            if user is not None:
+                notify(user, "login_attempts", {"failures": failures}, link="/accounts/login/")

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
+    "accounts.devices.KnownDeviceMiddleware",
 ]
 
 ROOT_URLCONF = "anvt.urls"
@@ -193,6 +194,12 @@ LOGIN_FAILURES_WINDOW_SECONDS = env_int("LOGIN_FAILURES_WINDOW_SECONDS", 15 * 60
 ACCOUNT_RATE_LIMITS = {
     "login_failed": f"20/m/ip,{LOGIN_FAILURES_LIMIT}/{LOGIN_FAILURES_WINDOW_SECONDS}s/key",
 }
+# The owner's way in while their account is locked by someone else's failed attempts: a one-time
+# code by e-mail (and their known devices, accounts.devices).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Behind the compose file's TLS proxy every client would share the proxy's address: the number
+# of proxies in front sets which X-Forwarded-For entry is the client's (rate limits per client).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "ANVT"
 

@@ -5,12 +5,13 @@ import io
 import time
 
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 
 from missions import services
 from missions.models import Call
 from notifications.models import Notification
-from tests.conftest import with_totp
+from tests.conftest import PASSWORD, with_totp
 from tests.factories import (
     ApplicationFactory,
     CallFactory,
@@ -121,3 +122,61 @@ def test_signing_up_with_a_registered_address_takes_as_long_as_a_new_one(
     new = min(seconds(f"new{n}@example.tg") for n in range(2))
     known = min(seconds(volunteer.email) for _ in range(2))
     assert known > 0.6 * new, (known, new)
+
+
+def _login(client, email, password=PASSWORD, **headers):
+    return client.post(
+        reverse("account_login"), {"login": email, "password": password}, headers=headers
+    )
+
+
+def test_someone_elses_failures_do_not_lock_the_owner_out_of_a_known_device(
+    client, volunteer, django_capture_on_commit_callbacks
+):
+    cache.clear()
+    owner = Client()
+    assert _login(owner, volunteer.email).status_code == 302  # her phone, signed in before
+    owner.post(reverse("account_logout"))
+
+    attacker = Client()
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(6):
+            assert "_auth_user_id" not in (
+                _login(attacker, volunteer.email, "devine").wsgi_request.session
+            )
+
+    assert _login(Client(), volunteer.email).status_code == 200  # a new device: still locked
+    assert _login(owner, volunteer.email).status_code == 302  # her own phone: let in
+    told = Notification.objects.filter(user=volunteer, event="login_attempts")
+    assert sorted(told.values_list("channel", flat=True)) == ["email", "in_app"]
+    assert "5 tentatives de connexion à votre compte ont échoué." in told.get(channel="email").body
+    cache.clear()
+
+
+def test_the_locked_out_owner_can_ask_for_a_one_time_code_by_email(
+    client, volunteer, django_capture_on_commit_callbacks
+):
+    cache.clear()
+    for _ in range(5):
+        _login(Client(), volunteer.email, "devine")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_request_login_code"), {"email": volunteer.email})
+    assert response.status_code == 302
+    code = Notification.objects.filter(user=volunteer, event="account_email").latest("pk")
+    assert code.to_address == volunteer.email and "code" in code.body.lower()
+    cache.clear()
+
+
+def test_behind_the_proxy_one_clients_failures_do_not_block_another_client(settings, volunteer):
+    """21 failed logins with random e-mails from one address used to lock out every client,
+    since all came from the proxy's address."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    cache.clear()
+    attacker = Client(REMOTE_ADDR="127.0.0.1")
+    for n in range(21):
+        _login(attacker, f"random{n}@example.tg", "x", x_forwarded_for="203.0.113.9")
+    other = Client(REMOTE_ADDR="127.0.0.1")
+    assert _login(other, volunteer.email, x_forwarded_for="198.51.100.7").status_code == 302
+    blocked = _login(attacker, volunteer.email, x_forwarded_for="203.0.113.9")
+    assert blocked.status_code in (200, 429) and "_auth_user_id" not in attacker.session
+    cache.clear()
