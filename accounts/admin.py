@@ -1,9 +1,63 @@
+from functools import wraps
+
+from allauth.account.decorators import secure_admin_login
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.decorators import mfa_missing_redirect
 from accounts.forms import UserChangeAdminForm, UserCreationAdminForm
 from accounts.models import User
+from accounts.roles import has_mfa
+
+# The Django admin reads every personal datum: the same two-factor session as /equipe/. Its
+# login goes through allauth (rate limits, TOTP), and without TOTP a staff member is sent to set
+# it up instead of entering.
+_admin_has_permission = admin.site.has_permission
+
+
+def _has_permission_with_mfa(request) -> bool:
+    return _admin_has_permission(request) and has_mfa(request.user)
+
+
+def _login_requiring_mfa(login):
+    @wraps(login)
+    def view(request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and user.is_active and user.is_staff and not has_mfa(user):
+            return mfa_missing_redirect(
+                request,
+                gettext("Activez la double authentification pour accéder à l'administration."),
+            )
+        return login(request, *args, **kwargs)
+
+    return view
+
+
+admin.site.has_permission = _has_permission_with_mfa
+admin.site.login = _login_requiring_mfa(secure_admin_login(admin.site.login))
+admin.site.site_header = "ANVT — VIR"
+
+
+# Two-factor devices: who has one and when it was used, never their secrets.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(admin.ModelAdmin):
+    list_display = ("user", "type", "created_at", "last_used_at")
+    list_filter = ("type",)
+    search_fields = ("user__email",)
+    fields = ("user", "type", "created_at", "last_used_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False  # enrolled by their owner, through the TOTP set-up page
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(User)

@@ -201,6 +201,17 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 # of proxies in front sets which X-Forwarded-For entry is the client's (rate limits per client).
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+# Fernet keys that encrypt two-factor secrets at rest, newest first (accounts/mfa.py; README
+# says how to rotate them). Required in production, like the secret key.
+MFA_ENCRYPTION_KEYS = env_list("MFA_ENCRYPTION_KEYS")
+if not MFA_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "MFA_ENCRYPTION_KEYS is required when DEBUG is off: generate one with python -c "
+            "'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        )
+    MFA_ENCRYPTION_KEYS = ["ZGV2LW9ubHktbWZhLWtleS1uZXZlci1pbi1wcm9kISE="]  # DEBUG only
 MFA_TOTP_ISSUER = "ANVT"
 
 # Internationalisation: French first, English complete, Lomé time.

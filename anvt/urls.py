@@ -1,14 +1,10 @@
-from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 from anvt import views
 
-# The Django admin logs in through allauth, so that its rate limits and MFA apply there too.
-admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "ANVT — VIR"
-
+# The admin's login and its two-factor requirement: accounts/admin.py.
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

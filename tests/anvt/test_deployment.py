@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "PATH": os.environ["PATH"],
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
+    "MFA_ENCRYPTION_KEYS": "AE0FJhU1Nog28VzlZD5FIQIanziBTxIqA3RrwCoT35s=",
     "DJANGO_ALLOWED_HOSTS": "vir.anvt.tg",
     "EMAIL_HOST": "smtp.anvt.tg",
     "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/anvt-deploy-check.sqlite3"),

@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from accounts import mfa
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -92,11 +93,8 @@ def test_django_admin_login_goes_through_the_rate_limited_login(client, django_u
 
 
 def _totp_code(user) -> str:
-    secret = (
-        Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
-        .wrap()
-        .instance.data["secret"]
-    )
+    stored = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP).data["secret"]
+    secret = mfa.decrypt(stored)  # encrypted at rest
     return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 

@@ -4,10 +4,15 @@ import csv
 import io
 import time
 
+from allauth.mfa.models import Authenticator
+from cryptography.fernet import Fernet
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from accounts import mfa
 from missions import services
 from missions.models import Call
 from notifications.models import Notification
@@ -180,3 +185,42 @@ def test_behind_the_proxy_one_clients_failures_do_not_block_another_client(setti
     blocked = _login(attacker, volunteer.email, x_forwarded_for="203.0.113.9")
     assert blocked.status_code in (200, 429) and "_auth_user_id" not in attacker.session
     cache.clear()
+
+
+def test_the_django_admin_needs_the_same_two_factor_session_as_the_staff_space(
+    client, django_user_model
+):
+    admin_user = django_user_model.objects.create_superuser("admin@anvt.tg", PASSWORD)
+    client.force_login(admin_user)
+    for url in ("/admin/", "/admin/volunteers/document/", "/admin/login/?next=/admin/"):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0].startswith(reverse("mfa_activate_totp")) or (
+            reverse("account_reauthenticate") in response.redirect_chain[-1][0]
+        ), url
+    with_totp(admin_user)
+    assert client.get("/admin/volunteers/document/").status_code == 200
+
+
+def test_two_factor_secrets_are_encrypted_at_rest_and_never_shown(client, manager):
+    authenticator = Authenticator.objects.get(user=manager, type="totp")
+    stored = authenticator.data["secret"]
+    assert stored.startswith("gAAAAA")  # a Fernet token, not the base32 secret
+    secret = mfa.decrypt(stored)
+    assert len(secret) >= 16 and secret not in stored
+
+    admin_user = with_totp(get_user_model().objects.create_superuser("admin@anvt.tg", PASSWORD))
+    client.force_login(admin_user)
+    listing = client.get("/admin/mfa/authenticator/").text
+    page = client.get(f"/admin/mfa/authenticator/{authenticator.pk}/change/").text
+    for text in (listing, page):
+        assert secret not in text and stored not in text
+
+
+def test_rotating_the_key_keeps_every_secret_readable(settings, manager):
+    authenticator = Authenticator.objects.get(user=manager, type="totp")
+    secret = mfa.decrypt(authenticator.data["secret"])
+    settings.MFA_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *settings.MFA_ENCRYPTION_KEYS]
+    call_command("rotate_mfa_secrets", stdout=io.StringIO())
+    authenticator.refresh_from_db()
+    settings.MFA_ENCRYPTION_KEYS = settings.MFA_ENCRYPTION_KEYS[:1]  # the old key removed
+    assert mfa.decrypt(authenticator.data["secret"]) == secret
