@@ -16,6 +16,12 @@ def can_review(user, application) -> bool:
     return is_reviewer(user) and application.call.reviewers.filter(pk=user.pk).exists()
 
 
+def can_verify(user) -> bool:
+    """Verifying an experience or a document is a programme manager's act: the item counts for
+    every call the volunteer applies to, not only the calls a reviewer is assigned to."""
+    return is_programme_manager(user)
+
+
 def is_coordinator_of(user, organisation_id: int | None) -> bool:
     membership = partner_membership_of(user)
     return (

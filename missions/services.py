@@ -257,8 +257,9 @@ def volunteer_data_changed(volunteer) -> None:
 def set_verification(
     item: Experience | Document, *, actor, verified: bool, reason: str = ""
 ) -> None:
-    """Staff verify or reject an experience or a document; a rejection needs its reason."""
-    if not (rules.is_programme_manager(actor) or rules.is_reviewer(actor)):
+    """A programme manager verifies or rejects an experience or a document (it counts for every
+    call); a rejection needs its reason."""
+    if not rules.can_verify(actor):
         raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
     if not verified and not reason.strip():
         raise WorkflowError(_("Indiquez le motif du rejet."))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from accounts.decorators import manager_required, staff_required
 from anvt.http import act, csv_response, private_file_response, valid
 from audit.services import record_access
-from missions import services
+from missions import rules, services
 from missions.checking import start_batch
 from missions.enums import APPLICATION_REVIEWABLE, ApplicationStatus, MissionStatus, PlacementStatus
 from missions.forms import MissionForm, MissionLanguageFormSet
@@ -178,6 +178,7 @@ def application_detail(request, pk: int):
                 if can_transition(application, target, actor=request.user)
             ],
             "reason_form": ReasonForm(),
+            "can_verify": rules.can_verify(request.user),
             "access_log": document_access_log(documents),
         },
     )

@@ -187,10 +187,10 @@ def test_reviewers_cannot_make_selection_moves(client, application, reviewer):
 
 
 def test_experiences_are_verified_or_rejected_with_a_reason(
-    client, application, reviewer, django_capture_on_commit_callbacks
+    client, application, manager, django_capture_on_commit_callbacks
 ):
     experience = application.volunteer.experiences.get()
-    client.force_login(reviewer)
+    client.force_login(manager)
     reject = reverse("staff:experience_reject", args=[application.pk, experience.pk])
 
     client.post(reject, {"reason": ""})
@@ -200,13 +200,27 @@ def test_experiences_are_verified_or_rejected_with_a_reason(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reject, {"reason": "Dates contredites par l'attestation"})
     experience.refresh_from_db()
-    assert (experience.verification_status, experience.verified_by) == ("rejected", reviewer)
+    assert (experience.verification_status, experience.verified_by) == ("rejected", manager)
     application.refresh_from_db()
     assert application.status == "ineligible"  # a rejected experience no longer counts
 
     client.post(reverse("staff:experience_verify", args=[application.pk, experience.pk]))
     experience.refresh_from_db()
     assert experience.verification_status == "verified"
+
+
+def test_a_reviewer_cannot_verify_what_counts_for_other_calls(client, application, reviewer):
+    """A reviewer of one call could verify documents that count for every call (issue 12)."""
+    document = application.volunteer.documents.get(kind="cv")
+    client.force_login(reviewer)
+    page = client.get(reverse("staff:application", args=[application.pk])).text
+    assert reverse("staff:document_verify", args=[application.pk, document.pk]) not in page
+    response = client.post(
+        reverse("staff:document_verify", args=[application.pk, document.pk]), follow=True
+    )
+    assert "Vous n&#x27;avez pas le droit de faire cette action." in response.text
+    document.refresh_from_db()
+    assert (document.verification_status, document.verified_by) == ("declared", None)
 
 
 def test_document_views_are_audited_and_shown(client, application, reviewer, manager):
