@@ -11,6 +11,7 @@ MissionLanguageFormSet = forms.inlineformset_factory(
     fields=["language", "level"],
     extra=2,
     max_num=6,
+    absolute_max=6,  # a forged TOTAL_FORMS never builds more rows than these
     can_delete=True,
 )
 

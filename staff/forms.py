@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
-from anvt.forms import DateInput
+from anvt.forms import DateInput, SafeModelMultipleChoiceField
 from missions.enums import MissionStatus, Recommendation
 from missions.models import Application, Call, Contingent, Mission, Review
 from notifications.models import Notification
@@ -82,6 +82,10 @@ class CallForm(forms.ModelForm):
             "missions",
             "reviewers",
         ]
+        field_classes = {
+            "missions": SafeModelMultipleChoiceField,
+            "reviewers": SafeModelMultipleChoiceField,
+        }
         widgets = {
             "opens_at": DateTimeInput(),
             "closes_at": DateTimeInput(),

