@@ -7,7 +7,7 @@ import csv
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 
 from anvt.errors import Refused
 
@@ -41,6 +41,14 @@ def private_file_response(field_file, name: str, content_type: str | None = None
     response = FileResponse(
         handle, as_attachment=not inline, filename=name, content_type=content_type
     )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def private_bytes_response(content: bytes, content_type: str):
+    """Private bytes made for one person (a preview): shown inline, never cached nor sniffed."""
+    response = HttpResponse(content, content_type=content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

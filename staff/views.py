@@ -1,20 +1,17 @@
 """The ANVT staff back office. Views are thin: access helper, form, service, redirect."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.csp import CSP
 from django.utils.translation import gettext as _
-from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, staff_required
-from anvt.http import act, csv_response, private_file_response, valid
+from anvt.http import act, csv_response, private_bytes_response, private_file_response, valid
 from audit.services import record_access
 from missions import rules, services
 from missions.checking import start_batch
@@ -66,6 +63,7 @@ from staff.forms import (
     ReasonForm,
     ReviewForm,
 )
+from volunteers.uploads import preview_png
 
 PAGE_SIZE = 25
 A = ApplicationStatus
@@ -143,7 +141,6 @@ DECISIONS = [
 
 
 @staff_required
-@csp_override({**settings.SECURE_CSP, "frame-src": [CSP.SELF]})
 def application_detail(request, pk: int):
     application = get_application_for_staff(request.user, pk)
     volunteer = application.volunteer
@@ -264,26 +261,24 @@ document_verify = _verification(get_document_for_staff, kind="document", verifie
 document_reject = _verification(get_document_for_staff, kind="document", verified=False)
 
 
-def _document_response(request, pk: int, document_pk: int, *, inline: bool):
-    _application, document = get_document_for_staff(request.user, pk, document_pk)
-    response = private_file_response(
-        document.file, document.original_name, document.content_type, inline=inline
-    )
-    record_access(request.user, action="view" if inline else "download", subject=document)
-    return response
-
-
 @staff_required
 def document_download(request, pk: int, document_pk: int):
-    return _document_response(request, pk, document_pk, inline=False)
+    _application, document = get_document_for_staff(request.user, pk, document_pk)
+    response = private_file_response(document.file, document.original_name, document.content_type)
+    record_access(request.user, action="download", subject=document)
+    return response
 
 
 @staff_required
-@csp_override({**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]})
 def document_preview(request, pk: int, document_pk: int):
-    response = _document_response(request, pk, document_pk, inline=True)
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    """An image of the document's first pages: nothing of the file itself reaches the browser."""
+    _application, document = get_document_for_staff(request.user, pk, document_pk)
+    try:
+        png = preview_png(document.file, document.content_type)
+    except (ValueError, FileNotFoundError) as exc:
+        raise Http404 from exc
+    record_access(request.user, action="view", subject=document)
+    return private_bytes_response(png, "image/png")
 
 
 # Calls and missions ------------------------------------------------------------------------------

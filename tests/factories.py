@@ -19,6 +19,7 @@ from missions.models import (
 )
 from partners.enums import MembershipRole, OrganisationKind
 from partners.models import PartnerMembership, PartnerOrganisation
+from tests import files
 from volunteers.enums import DocumentKind, NationalityStatus, Region
 from volunteers.models import Document, Experience, VolunteerProfile
 
@@ -136,7 +137,7 @@ class DocumentFactory(factory.django.DjangoModelFactory):
 
     volunteer = factory.SubFactory(UserFactory)
     kind = DocumentKind.CV
-    file = factory.django.FileField(filename="document.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    file = factory.django.FileField(filename="document.pdf", data=files.PDF)
     original_name = "document.pdf"
     content_type = "application/pdf"
     size = 15

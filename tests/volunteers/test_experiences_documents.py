@@ -3,10 +3,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.factories import DocumentFactory, ExperienceFactory
+from tests.files import PDF
 from volunteers.models import Document, Experience
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
 EXE = b"MZ\x90\x00" + b"\x00" * 64
 
 

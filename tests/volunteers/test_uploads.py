@@ -2,11 +2,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.files import JPEG, PDF, PNG, pdf_bytes
 from volunteers.uploads import check_upload, safe_name
 
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32 + b"IEND\xaeB`\x82"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
@@ -40,7 +38,7 @@ def test_pdf_jpeg_and_png_are_accepted(name, content, expected):
         ),
         (
             "cv.pdf",
-            PDF.replace(b"<< >>", b"<< /JavaScript (app.alert(1)) >>", 1),
+            pdf_bytes(catalog=b"/Names << /JavaScript << /Names [] >> >> "),
             "contient du contenu actif",
         ),
     ],
@@ -54,7 +52,7 @@ def test_other_files_are_refused_with_a_clear_message(name, content, message):
 
 def test_files_over_the_limit_are_refused(settings):
     settings.UPLOAD_MAX_BYTES = 1024
-    big = PDF[:-6] + b"\x00" * 2000 + b"%%EOF\n"
+    big = PDF[:-6] + b"\x00" * (2048 - len(PDF)) + b"%%EOF\n"
     with pytest.raises(ValidationError) as error:
         check_upload(upload("cv.pdf", big))
     assert error.value.messages == ["Le fichier pèse 2,0\xa0Kio ; le maximum est 1,0\xa0Kio."]
