@@ -3,13 +3,17 @@ import logging
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
 from django.db import transaction
-from django.utils.translation import get_language
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import get_language, gettext
 
 from accounts import devices
+from accounts.roles import has_mfa, must_use_mfa
 from notifications.services import notify, queue_account_email
 
 logger = logging.getLogger(__name__)
@@ -62,6 +66,20 @@ class AccountAdapter(DefaultAccountAdapter):
         queue_account_email(
             user, to=email, subject=message.subject, body=message.body, body_html=html
         )
+
+    def pre_login(self, request, user, **kwargs):
+        """Staff and partner accounts sign in only once their two-factor authentication is set
+        up, which their invitation does: a password alone never opens them (issue 12)."""
+        if must_use_mfa(user) and not has_mfa(user):
+            messages.error(
+                request,
+                gettext(
+                    "Ce compte s'active par le lien d'invitation reçu par e-mail (mot de passe et "
+                    "double authentification). Demandez à l'ANVT de vous le renvoyer."
+                ),
+            )
+            return HttpResponseRedirect(reverse("account_login"))
+        return super().pre_login(request, user, **kwargs)
 
     # Login failures ------------------------------------------------------------------------------
 

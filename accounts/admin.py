@@ -2,15 +2,17 @@ from functools import wraps
 
 from allauth.account.decorators import secure_admin_login
 from allauth.mfa.models import Authenticator
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts import invitations
 from accounts.decorators import mfa_missing_redirect
 from accounts.forms import UserChangeAdminForm, UserCreationAdminForm
 from accounts.models import User
 from accounts.roles import has_mfa
+from anvt.errors import Refused
 
 # The Django admin reads every personal datum: the same two-factor session as /equipe/. Its
 # login goes through allauth (rate limits, TOTP), and without TOTP a staff member is sent to set
@@ -78,4 +80,28 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    # Staff and partners are best created without a password, then sent their invitation.
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    actions = ["send_invitation"]
+
+    @admin.action(description=_("Envoyer l'invitation (mot de passe et double authentification)"))
+    def send_invitation(self, request, queryset):
+        """Staff and partner accounts are activated through their invitation link."""
+        sent = 0
+        for user in queryset:
+            try:
+                invitations.invite(user, by=request.user)
+            except Refused as refusal:
+                self.message_user(request, f"{user.email} : {refusal.message}", messages.WARNING)
+            else:
+                sent += 1
+        if sent:
+            self.message_user(request, gettext("%(n)s invitation(s) envoyée(s).") % {"n": sent})

@@ -70,6 +70,12 @@ def has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def must_use_mfa(user) -> bool:
+    """Staff, partner users and administrators read personal data: two-factor authentication is
+    theirs to use, from their first sign-in on (accounts.invitations)."""
+    return bool(roles_of(user) - {Role.VOLUNTEER}) or user.is_staff or user.is_superuser
+
+
 def partner_membership_of(user):
     """The user's membership of an active partner organisation, or None (cached per request)."""
     if not getattr(user, "is_authenticated", False):

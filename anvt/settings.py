@@ -197,6 +197,8 @@ ACCOUNT_RATE_LIMITS = {
 # The owner's way in while their account is locked by someone else's failed attempts: a one-time
 # code by e-mail (and their known devices, accounts.devices).
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# How long a staff or partner invitation link stays valid (accounts/invitations.py).
+INVITATION_MAX_AGE_SECONDS = env_int("INVITATION_MAX_AGE_DAYS", 7) * 86400
 # Behind the compose file's TLS proxy every client would share the proxy's address: the number
 # of proxies in front sets which X-Forwarded-For entry is the client's (rate limits per client).
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import views as accounts_views
 from anvt import views
 
 # The admin's login and its two-factor requirement: accounts/admin.py.
@@ -9,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/invitation/<str:token>/", accounts_views.invitation, name="invitation"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("equipe/", include("staff.urls")),

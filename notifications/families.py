@@ -21,7 +21,8 @@ MANDATORY = frozenset({ACCOUNT})
 EVENT_FAMILY = {
     "account_created": ACCOUNT,
     "account_email": ACCOUNT,
-    "login_attempts": ACCOUNT,  # allauth's own messages: verification, password reset…
+    "login_attempts": ACCOUNT,
+    "invitation": ACCOUNT,  # allauth's own messages: verification, password reset…
     "application_submitted": APPLICATIONS,
     "eligibility_result": APPLICATIONS,
     "application_status": APPLICATIONS,

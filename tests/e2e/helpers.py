@@ -4,9 +4,12 @@ import re
 import time
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import mail
 from playwright.sync_api import expect
 
+from accounts.invitations import invitation_link
 from tests.files import PDF
 
 DEMO_PASSWORD = "anvt-demo-2026"
@@ -31,6 +34,25 @@ def set_up_totp(page, url, password=DEMO_PASSWORD):
     page.locator("#id_code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
     page.locator("#id_code").press("Enter")
     page.wait_for_load_state()
+
+
+STAFF_PASSWORD = "Equipe-ANVT-2026!"
+
+
+def accept_invitation(page, url, email, password=STAFF_PASSWORD):
+    """A staff or partner account's first sign-in: its invitation link, the authenticator's key
+    and first code, the password (accounts/invitations.py)."""
+    user = get_user_model().objects.get(email=email)
+    page.goto(f"{url}{invitation_link(user).removeprefix(settings.SITE_URL)}")
+    secret = page.locator("#invitation-secret").inner_text()
+    page.locator("#id_password1").fill(password)
+    page.locator("#id_password2").fill(password)
+    page.locator("#id_code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))
+    page.locator("#id_code").press("Enter")
+    page.wait_for_load_state()
+    expect(
+        page.get_by_text("Votre compte est activé, avec la double authentification.")
+    ).to_be_visible()
 
 
 def sign_up(page, url, email, password):

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from missions.models import Placement
 from tests.e2e.conftest import LAPTOP
-from tests.e2e.helpers import log_in, set_up_totp
+from tests.e2e.helpers import accept_invitation
 
 
 @pytest.mark.django_db(transaction=True)
@@ -18,11 +18,8 @@ def test_france_volontaires_confirms_and_declines(live_server, page, shoot, brow
     page.set_viewport_size(LAPTOP)
     page.set_default_timeout(10_000)
 
-    log_in(page, url, "coordinator@france-volontaires.demo")
-    page.goto(f"{url}/partenaires/")
-    # Partner users read personal data: two-factor authentication is set up first.
-    expect(page).to_have_url(re.compile("/accounts/reauthenticate/"))
-    set_up_totp(page, url)
+    # Partner users read personal data: their invitation sets up two-factor authentication.
+    accept_invitation(page, url, "coordinator@france-volontaires.demo")
     page.goto(f"{url}/partenaires/")
     expect(page.get_by_role("heading", name="2 affectations à confirmer")).to_be_visible()
     shoot("partner-01-home")
@@ -47,8 +44,7 @@ def test_france_volontaires_confirms_and_declines(live_server, page, shoot, brow
 
     other = browser.new_context(locale="fr-FR", viewport=LAPTOP)
     other_page = other.new_page()
-    log_in(other_page, url, "coordinator@lome-solidarite.demo")
-    set_up_totp(other_page, url)
+    accept_invitation(other_page, url, "coordinator@lome-solidarite.demo")
     other_page.goto(f"{url}/partenaires/")
     expect(other_page.get_by_role("heading", name="0 affectation à confirmer")).to_be_visible()
     expect(other_page.get_by_text("Sena")).to_have_count(0)

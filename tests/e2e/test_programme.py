@@ -16,7 +16,7 @@ from missions.models import Application, Contingent, Placement
 from notifications.models import Notification
 from tests.conftest import require_service
 from tests.e2e.conftest import LAPTOP, PHONE
-from tests.e2e.helpers import log_in, pdf, set_up_totp, sign_up, wait_until
+from tests.e2e.helpers import accept_invitation, log_in, pdf, sign_up, wait_until
 
 PASSWORD = "Un-mot-de-passe-solide-2026"
 CALL = "VIR 2027 — France — Service Civique"
@@ -114,8 +114,7 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
 
     # A programme manager opens the call with the four France missions.
     manager = person_page()
-    log_in(manager, url, "manager@anvt.demo")
-    set_up_totp(manager, url)
+    accept_invitation(manager, url, "manager@anvt.demo")
     closes = timezone.localtime() + timedelta(days=20)
     reference = closes.date()
     manager.goto(f"{url}/equipe/appels/nouveau/")
@@ -221,8 +220,7 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
 
     # The reviewer scores the five eligible applications.
     reviewer = person_page()
-    log_in(reviewer, url, "reviewer@anvt.demo")
-    set_up_totp(reviewer, url)
+    accept_invitation(reviewer, url, "reviewer@anvt.demo")
     eligible = list(Application.objects.filter(call_id=call_id, status="eligible").order_by("pk"))
     for application in eligible:
         reviewer.goto(f"{url}/equipe/candidatures/{application.pk}/")
@@ -255,8 +253,7 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
 
     # France Volontaires confirms three and declines one, with a reason.
     partner = person_page()
-    log_in(partner, url, "coordinator@france-volontaires.demo")
-    set_up_totp(partner, url)
+    accept_invitation(partner, url, "coordinator@france-volontaires.demo")
     placements = list(Placement.objects.filter(contingent=contingent).order_by("pk"))
     for index, placement in enumerate(placements):
         partner.goto(f"{url}/partenaires/affectations/{placement.pk}/")

@@ -1,17 +1,22 @@
-"""A programme manager sets up TOTP, reviews, shortlists and forms a contingent from the demo."""
+"""A programme manager accepts her invitation (TOTP and password), reviews, shortlists and forms
+a contingent from the demo."""
 
 import re
 import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from accounts.invitations import invitation_link
 from missions.models import Contingent
 from tests.e2e.conftest import LAPTOP
 
 DEMO_PASSWORD = "anvt-demo-2026"
+STAFF_PASSWORD = "Equipe-ANVT-2026!"
 
 
 def totp_now(secret: str) -> str:
@@ -33,22 +38,25 @@ def test_manager_reviews_shortlists_and_forms_a_contingent(live_server, page, sh
     page.set_viewport_size(LAPTOP)
     page.set_default_timeout(10_000)
 
+    # A password alone never opens a staff account: it is activated by its invitation, which
+    # sets up the authenticator and the password together.
     page.goto(f"{url}/accounts/login/")
     page.locator("#id_login").fill("manager@anvt.demo")
     page.locator("#id_password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Connexion").click()
+    expect(page).to_have_url(re.compile("/accounts/login/"))  # no password before the invitation
 
-    page.goto(f"{url}/equipe/")
-    # allauth asks for the password again before changing two-factor settings.
-    expect(page).to_have_url(re.compile("/accounts/reauthenticate/"))
-    expect(page.get_by_text("Activez la double authentification")).to_be_visible()
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    page.locator("#id_password").press("Enter")
-    expect(page).to_have_url(re.compile("/accounts/2fa/totp/activate/"))
-    shoot("staff-01-mfa-setup")
-    secret = page.locator("#authenticator_secret").input_value()
+    user = get_user_model().objects.get(email="manager@anvt.demo")
+    page.goto(f"{url}{invitation_link(user).removeprefix(settings.SITE_URL)}")
+    shoot("staff-01-invitation")
+    secret = page.locator("#invitation-secret").inner_text()
+    page.locator("#id_password1").fill(STAFF_PASSWORD)
+    page.locator("#id_password2").fill(STAFF_PASSWORD)
     page.locator("#id_code").fill(totp_now(secret))
-    page.get_by_role("button", name="Activer").click()
+    page.get_by_role("button", name="Activer mon compte").click()
+    expect(
+        page.get_by_text("Votre compte est activé, avec la double authentification.")
+    ).to_be_visible()
 
     page.goto(f"{url}/equipe/candidatures/?sort=name")
     expect(page.get_by_role("heading", name="Candidatures", level=1)).to_be_visible()

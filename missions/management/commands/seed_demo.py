@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
+from accounts.invitations import invitation_link
+from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP, has_mfa, must_use_mfa
 from missions import checking, services
 from missions.enums import Direction, MissionStatus
 from missions.models import (
@@ -165,11 +166,23 @@ class Command(BaseCommand):
         # logins are printed, so that the logins end the output.
         self._seed()
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
-        self.stdout.write(f"Mot de passe de tous les comptes de démonstration : {DEMO_PASSWORD}")
+        self.stdout.write(f"Mot de passe des volontaires de démonstration : {DEMO_PASSWORD}")
+        User = get_user_model()
+        invited = []
         for email, name, _language, group, partner in PEOPLE:
             role = group or (f"partenaire · {partner}" if partner else None)
             role = role or ("administrateur" if email.startswith("admin@") else "volontaire")
             self.stdout.write(f"  {email:<40} {name:<22} {role}")
+            user = User.objects.get(email=email)
+            if must_use_mfa(user) and not has_mfa(user):
+                invited.append((email, invitation_link(user)))
+        if invited:
+            self.stdout.write(
+                "Comptes de l'équipe et des partenaires : ouvrez leur lien d'invitation pour "
+                "choisir le mot de passe et activer la double authentification :"
+            )
+            for email, link in invited:
+                self.stdout.write(f"  {email:<40} {link}")
 
     @transaction.atomic
     def _seed(self):
@@ -195,7 +208,12 @@ class Command(BaseCommand):
                 },
             )
             if created:
-                user.set_password(DEMO_PASSWORD)
+                # Staff and partners are invited (accounts/invitations.py): no password before
+                # their two-factor authentication.
+                if group or partner or email.startswith("admin@"):
+                    user.set_unusable_password()
+                else:
+                    user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
             EmailAddress.objects.get_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
