@@ -75,7 +75,7 @@ def body(response) -> str:
         # Consuming the stream closes it (the test client wraps it); closing it by hand would
         # fire request_finished and close the test's database connection.
         return b"".join(response.streaming_content).decode()
-    return response.content.decode()
+    return response.content.decode(errors="replace")  # previews are PNG images
 
 
 def assert_nothing_leaks(response, status=404):
