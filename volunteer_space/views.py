@@ -101,38 +101,41 @@ PROFILE_FORMS = {
 }
 
 
+def _profile_form(step: str, request, profile):
+    """The form of one profile step (the languages are a formset)."""
+    if step == "languages":
+        return LanguageFormSet(request.POST or None, instance=profile, prefix="languages")
+    if step == "consent":
+        return ConsentForm(
+            request.POST or None,
+            initial={"language": request.user.language, "consent": bool(profile.consent_at)},
+        )
+    return PROFILE_FORMS[step](request.POST or None, instance=profile)
+
+
+def _save_profile_step(step: str, profile, form) -> None:
+    if step == "languages":
+        volunteer_services.save_languages(profile, languages=form.chosen())
+    elif step == "consent":
+        volunteer_services.give_consent(profile, language=form.cleaned_data["language"])
+    else:
+        volunteer_services.save_profile(profile, values=form.cleaned_data)
+
+
 @volunteer_required
 def profile_step(request, step: str):
     steps = [name for name, _label in completeness.STEPS]
     if step not in steps:
         raise Http404
     profile = volunteer_services.profile_of(request.user)
-    following = steps[steps.index(step) + 1] if step != steps[-1] else None
-    next_url = (
-        reverse("volunteers:profile_step", args=[following])
-        if following
-        else reverse("volunteers:dashboard")
-    )
-    if step == "languages":
-        form = LanguageFormSet(request.POST or None, instance=profile, prefix="languages")
-    elif step == "consent":
-        form = ConsentForm(
-            request.POST or None,
-            initial={"language": request.user.language, "consent": bool(profile.consent_at)},
-        )
-    else:
-        form = PROFILE_FORMS[step](request.POST or None, instance=profile)
-
+    form = _profile_form(step, request, profile)
     if request.method == "POST" and form.is_valid():
-        if step == "languages":
-            volunteer_services.save_languages(profile, languages=form.chosen())
-        elif step == "consent":
-            volunteer_services.give_consent(profile, language=form.cleaned_data["language"])
-        else:
-            volunteer_services.save_profile(profile, values=form.cleaned_data)
+        _save_profile_step(step, profile, form)
         messages.success(request, _("Enregistré."))
-        return redirect(next_url)
-
+        following = steps[steps.index(step) + 1] if step != steps[-1] else None
+        if following:
+            return redirect("volunteers:profile_step", following)
+        return redirect("volunteers:dashboard")
     missing = completeness.missing_items(profile, language_count=profile.languages.count())
     return render(
         request,

@@ -311,3 +311,24 @@ def test_photos_are_stored_without_their_exif_nor_what_was_appended(client, volu
     picture = Image.open(io.BytesIO(stored))
     assert (picture.format, picture.size, dict(picture.getexif())) == ("JPEG", (40, 30), {})
     assert b"PhoneMaker" not in stored
+
+
+def test_a_nul_byte_in_a_reason_is_a_form_error_and_changes_nothing(client, manager, call):
+    """A NUL byte reached PostgreSQL from raw POST values (withdrawal, verification, mission
+    return) and answered 500; every value now goes through a form, which refuses it."""
+    application = ApplicationFactory(call=call, status="under_review")
+    client.force_login(application.volunteer)
+    client.post(
+        reverse("volunteers:application_withdraw", args=[application.pk]), {"reason": "a\x00b"}
+    )
+    application.refresh_from_db()
+    assert application.status == "under_review"
+
+    mission = MissionFactory(status="proposed")
+    client.force_login(manager)
+    response = client.post(
+        reverse("staff:mission_return", args=[mission.pk]), {"comment": "a\x00b"}, follow=True
+    )
+    assert response.status_code == 200
+    mission.refresh_from_db()
+    assert (mission.status, mission.review_comment) == ("proposed", "")
