@@ -9,7 +9,6 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from missions.enums import (
     APPLICATION_EDITABLE,
     APPLICATION_OPEN,
     APPLICATION_REVIEWABLE,
+    PLACEMENT_HOLDS_SEAT,
     ApplicationStatus,
     ContingentStatus,
     IncomingStatus,
@@ -202,7 +202,7 @@ def withdraw(application: Application, *, actor, reason: str = "") -> None:
             transition(
                 placement, PlacementStatus.CANCELLED, actor=None, job="application_withdrawn"
             )
-            _free_seat(placement.contingent)
+            _count_seats(placement.contingent)
 
 
 # Reviews -----------------------------------------------------------------------------------------
@@ -300,21 +300,23 @@ def create_contingent(
     )
 
 
-def _take_seat(contingent: Contingent) -> None:
-    """One more seat, or WorkflowError: the database refuses more seats than the capacity."""
-    try:
-        with transaction.atomic():
-            Contingent.objects.filter(pk=contingent.pk).update(seats_taken=F("seats_taken") + 1)
-    except IntegrityError as exc:
-        raise WorkflowError(
-            _("Le contingent « %(name)s » est complet.") % {"name": contingent.name}
-        ) from exc
-    contingent.refresh_from_db(fields=["seats_taken"])
-
-
-def _free_seat(contingent: Contingent) -> None:
-    Contingent.objects.filter(pk=contingent.pk).update(seats_taken=F("seats_taken") - 1)
-    contingent.refresh_from_db(fields=["seats_taken"])
+def _count_seats(contingent: Contingent) -> None:
+    """Set the contingent's seats to the number of its placements that hold one, counted under
+    the contingent's row lock (the last lock of the order), so that two simultaneous changes
+    count each other; the database refuses more seats than the capacity (check constraint)."""
+    with transaction.atomic():
+        Contingent.objects.select_for_update().filter(pk=contingent.pk).values("pk").first()
+        taken = Placement.objects.filter(
+            contingent=contingent, status__in=PLACEMENT_HOLDS_SEAT
+        ).count()
+        try:
+            with transaction.atomic():
+                Contingent.objects.filter(pk=contingent.pk).update(seats_taken=taken)
+        except IntegrityError as exc:
+            raise WorkflowError(
+                _("Le contingent « %(name)s » est complet.") % {"name": contingent.name}
+            ) from exc
+    contingent.seats_taken = taken
 
 
 def add_to_contingent(
@@ -352,7 +354,6 @@ def _place(contingent: Contingent, *, actor, application: Application, mission: 
     # The application is locked first: a second, simultaneous click finds it selected.
     if not transition(application, ApplicationStatus.SELECTED, actor=actor):
         raise WorkflowError(_("Cette candidature est déjà sélectionnée."))
-    _take_seat(contingent)
     application.decided_at = application.decided_at or timezone.now()
     application.save(update_fields=["decided_at"])
     placement = Placement.objects.create(
@@ -361,6 +362,7 @@ def _place(contingent: Contingent, *, actor, application: Application, mission: 
         volunteer_id=application.volunteer_id,
         mission=mission,
     )
+    _count_seats(contingent)
     if contingent.status != ContingentStatus.FORMING:
         # The contingent is already with the partner: offer the freed seat at once.
         if contingent.status == ContingentStatus.CONFIRMED:
@@ -376,8 +378,9 @@ def remove_from_contingent(placement: Placement, *, actor) -> None:
         raise WorkflowError(_("Seule une affectation pas encore proposée peut être retirée."))
     with transaction.atomic():
         _lock_application_of(placement)
-        transition(placement, PlacementStatus.CANCELLED, actor=actor)
-        _free_seat(placement.contingent)
+        if not transition(placement, PlacementStatus.CANCELLED, actor=actor):
+            return  # a second click: already removed, its seat already freed
+        _count_seats(placement.contingent)
         transition(placement.application, ApplicationStatus.SHORTLISTED, actor=actor)
 
 
@@ -488,7 +491,7 @@ def decline_placement(placement: Placement, *, actor, reason: str) -> None:
         )
         if not changed:
             return
-        _free_seat(placement.contingent)
+        _count_seats(placement.contingent)
         transition(
             placement.application,
             ApplicationStatus.SHORTLISTED,

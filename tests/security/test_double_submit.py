@@ -6,10 +6,18 @@ from django.test import Client
 from django.urls import reverse
 
 from audit.models import StatusChange
+from missions import services
+from missions.enums import PLACEMENT_HOLDS_SEAT
 from missions.models import Placement
+from missions.workflow import WorkflowError
 from notifications.models import Notification
 from tests.conftest import at_once, require_service
-from tests.factories import ApplicationFactory, ContingentFactory, complete_volunteer
+from tests.factories import (
+    ApplicationFactory,
+    ContingentFactory,
+    MembershipFactory,
+    complete_volunteer,
+)
 
 
 def twice_at_once(user, url, data):
@@ -100,3 +108,125 @@ def test_a_partner_confirming_while_the_volunteer_withdraws_never_deadlocks(
         assert (placement.status, placement.application.status) == ("cancelled", "withdrawn")
     sent_contingent.refresh_from_db()
     assert sent_contingent.seats_taken == 0
+
+
+def _forming_contingent(manager, call, count: int, capacity: int = 5):
+    contingent = ContingentFactory(call=call, capacity=capacity)
+    mission = call.missions.get()
+    placements = []
+    for _ in range(count):
+        application = ApplicationFactory(
+            call=call, volunteer=complete_volunteer(), status="shortlisted"
+        )
+        placements.append(
+            services.add_to_contingent(
+                contingent, actor=manager, application=application, mission=mission
+            )
+        )
+    return contingent, placements
+
+
+def _seats_match(contingent) -> bool:
+    contingent.refresh_from_db()
+    holding = Placement.objects.filter(contingent=contingent, status__in=PLACEMENT_HOLDS_SEAT)
+    return contingent.seats_taken == holding.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_remove_clicks_free_one_seat(manager, call):
+    """Two 'Retirer' at once freed two seats: the contingent could then be overfilled."""
+    contingent, placements = _forming_contingent(manager, call, 5)
+    statuses = twice_at_once(
+        manager, reverse("staff:placement_remove", args=[placements[0].pk]), {}
+    )
+    assert statuses == [302, 302]
+    assert _seats_match(contingent) and contingent.seats_taken == 4
+    more = ApplicationFactory(call=call, volunteer=complete_volunteer(), status="shortlisted")
+    services.add_to_contingent(
+        contingent, actor=manager, application=more, mission=call.missions.get()
+    )
+    extra = ApplicationFactory(call=call, volunteer=complete_volunteer(), status="shortlisted")
+    with pytest.raises(WorkflowError, match="complet"):
+        services.add_to_contingent(
+            contingent, actor=manager, application=extra, mission=call.missions.get()
+        )
+    assert _seats_match(contingent) and contingent.seats_taken == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_removals_of_different_placements_at_once_count_both(manager, call):
+    contingent, placements = _forming_contingent(manager, call, 3)
+    clients = [Client(), Client()]
+    for client in clients:
+        client.force_login(manager)
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "concurrent transactions need PostgreSQL (DATABASE_URL)")
+    at_once(
+        *(
+            lambda client=client, pk=placement.pk: (
+                client.post(reverse("staff:placement_remove", args=[pk])).status_code
+            )
+            for client, placement in zip(clients, placements[:2], strict=True)
+        )
+    )
+    assert _seats_match(contingent) and contingent.seats_taken == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_send_clicks_tell_the_partner_once(manager, call):
+    contingent, _placements = _forming_contingent(manager, call, 2)
+    coordinators = [MembershipFactory(organisation=contingent.partner).user for _ in range(2)]
+    statuses = twice_at_once(manager, reverse("staff:contingent_send", args=[contingent.pk]), {})
+    assert statuses == [302, 302]
+    told = Notification.objects.filter(event="placement_proposed", channel="in_app")
+    assert sorted(told.values_list("user", flat=True)) == sorted(c.pk for c in coordinators)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_decline_clicks_tell_anvt_once(manager, coordinator_a, sent_contingent):
+    placement = sent_contingent.placements.order_by("pk").first()
+    statuses = twice_at_once(
+        coordinator_a,
+        reverse("partners:placement_decline", args=[placement.pk]),
+        {"reason": "Niveau de langue"},
+    )
+    assert statuses == [302, 302]
+    assert Notification.objects.filter(event="placement_decided", channel="email").count() == 1
+    assert _seats_match(sent_contingent) and sent_contingent.seats_taken == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_shortlist_clicks_tell_the_volunteer_once(manager, call):
+    application = ApplicationFactory(
+        call=call, volunteer=complete_volunteer(), status="under_review"
+    )
+    statuses = twice_at_once(
+        manager, reverse("staff:application_shortlist", args=[application.pk]), {}
+    )
+    assert statuses == [302, 302]
+    told = Notification.objects.filter(user=application.volunteer, event="application_status")
+    assert sorted(told.values_list("channel", flat=True)) == ["email", "in_app"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_withdraw_clicks_tell_the_volunteer_once(call):
+    application = ApplicationFactory(call=call, volunteer=complete_volunteer(), status="eligible")
+    statuses = twice_at_once(
+        application.volunteer,
+        reverse("volunteers:application_withdraw", args=[application.pk]),
+        {"reason": ""},
+    )
+    assert statuses == [302, 302]
+    told = Notification.objects.filter(user=application.volunteer, event="application_status")
+    assert sorted(told.values_list("channel", flat=True)) == ["email", "in_app"]
+
+
+@pytest.mark.django_db
+def test_a_second_removal_read_before_the_first_frees_no_seat(manager, call):
+    """The same race, made deterministic: the second click read the placement while it was
+    still planned, then found it cancelled under the lock."""
+    contingent, placements = _forming_contingent(manager, call, 5)
+    second_click = Placement.objects.get(pk=placements[0].pk)
+    services.remove_from_contingent(placements[0], actor=manager)
+    services.remove_from_contingent(second_click, actor=manager)
+    assert _seats_match(contingent) and contingent.seats_taken == 4
