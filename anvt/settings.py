@@ -287,9 +287,9 @@ NOTIFICATION_BACKENDS = {
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 NOTIFICATION_RETRY_BASE_SECONDS = float(env("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
 # Pending messages older than this are queued again by the periodic job (broker down, lost task).
-NOTIFICATION_RESEND_AFTER_SECONDS = env_int("NOTIFICATION_RESEND_AFTER_SECONDS", 120)
+NOTIFICATION_RESEND_AFTER_SECONDS = env_int("NOTIFICATION_RESEND_AFTER_SECONDS", 60)
 # A message claimed by a worker for longer than this (worker killed) is released for another.
-NOTIFICATION_STALE_CLAIM_SECONDS = env_int("NOTIFICATION_STALE_CLAIM_SECONDS", 600)
+NOTIFICATION_STALE_CLAIM_SECONDS = env_int("NOTIFICATION_STALE_CLAIM_SECONDS", 90)
 
 # Celery: a real broker when CELERY_BROKER_URL is set, else tasks run eagerly in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")

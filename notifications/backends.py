@@ -22,7 +22,15 @@ class EmailBackend(Backend):
 
     def send(self, notifications, on_sent):
         errors = {}
-        with mailers.default as connection:
+        connection = mailers.default
+        try:
+            connection.open()
+        except Exception as exc:
+            # The server refused the connection or greeted with an error (421): every message of
+            # the batch goes back to the outbox with that error, to be retried with back-off.
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            return {notification.pk: error for notification in notifications}
+        try:
             for notification in notifications:
                 message = EmailMultiAlternatives(
                     subject=notification.subject,
@@ -39,6 +47,11 @@ class EmailBackend(Backend):
                     errors[notification.pk] = f"{type(exc).__name__}: {exc}"[:2000]
                 else:
                     on_sent(notification)
+        finally:
+            try:
+                connection.close()
+            except Exception:
+                logger.warning("outbox: the mail connection did not close cleanly", exc_info=True)
         return errors
 
 

@@ -2,6 +2,7 @@
 transaction, then delivered after the commit, at most once each, with retries."""
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
-from django.db import transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.template import Context
 from django.template.loader import get_template, render_to_string
@@ -183,6 +184,25 @@ def dispatch(notification_ids: list[int]) -> None:
 
 
 BATCH_SIZE = 200
+# A worker sending a batch refreshes its claim every so many messages (see release_stale_claims).
+CLAIM_REFRESH_EVERY = 20
+DATABASE_RETRIES = (0.2, 1.0, 3.0)
+
+
+def _with_database_retries(write):
+    """Run a write, trying again (on a new connection) when the database fails for a moment:
+    the window in which a sent message could be sent again is a few seconds of outage, not
+    any outage."""
+    for pause in (*DATABASE_RETRIES, None):
+        try:
+            return write()
+        except (OperationalError, InterfaceError):
+            if pause is None:
+                raise
+            logger.warning("outbox: database error while marking a message sent; retrying")
+            connection.close()
+            time.sleep(pause)
+    return None
 
 
 @dataclass
@@ -221,15 +241,30 @@ def deliver(notification_ids: list[int]) -> Delivery:
 
     def mark_sent(notification):
         # At once, message by message: a worker killed mid-batch leaves behind only rows that
-        # were really not handed over, which the periodic job sends again.
-        Notification.objects.filter(pk=notification.pk).update(
-            state=State.SENT, sent_at=timezone.now(), last_error=""
+        # were really not handed over, which the periodic job sends again. The message is out:
+        # a database that fails now is tried again before the row is left to be sent twice.
+        _with_database_retries(
+            lambda: Notification.objects.filter(pk=notification.pk).update(
+                state=State.SENT, sent_at=timezone.now(), last_error=""
+            )
         )
         outcome.sent.append(notification.pk)
+        if len(outcome.sent) % CLAIM_REFRESH_EVERY == 0:
+            # Still at work: the claim of the rest of the batch is not stale.
+            Notification.objects.filter(pk__in=claimed, state=State.SENDING).update(
+                claimed_at=timezone.now()
+            )
 
     errors: dict[int, str] = {}
     for channel, batch in by_channel.items():
-        errors.update(backend_for(channel).send(batch, mark_sent))
+        try:
+            errors.update(backend_for(channel).send(batch, mark_sent))
+        except DatabaseError:
+            raise  # the task retries; the claims are released by the periodic job
+        except Exception as exc:
+            # A channel that failed as a whole: its unsent rows go back to the outbox.
+            error = f"{type(exc).__name__}: {exc}"[:2000]
+            errors.update({n.pk: error for n in batch if n.pk not in outcome.sent})
     if errors:
         attempts = dict(Notification.objects.filter(pk__in=errors).values_list("pk", "attempts"))
         for pk, error in errors.items():

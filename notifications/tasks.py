@@ -3,6 +3,7 @@ import random
 
 from celery import shared_task
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 
 from notifications import services
 
@@ -15,7 +16,16 @@ def backoff(retries: int) -> float:
     return base * 2**retries + random.uniform(0, base)  # noqa: S311 (jitter, not security)
 
 
-@shared_task(bind=True, max_retries=None)
+@shared_task(
+    bind=True,
+    max_retries=None,
+    # The database failed for longer than the marking's own retries: try the batch again later
+    # (its claimed rows are released by the periodic job, then sent by whichever task comes).
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    retry_jitter=True,
+)
 def send_notifications(self, *, notification_ids: list[int]):
     """Deliver these notifications; retry the failed ones later until they are marked failed."""
     outcome = services.deliver(notification_ids)

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from celery import Celery
 from django.conf import settings
+from django.core import mail
 from django.db import connection
 from kombu import Connection
 
 from notifications.models import Notification
-from notifications.services import Message, render
+from notifications.services import Message, deliver, render
 from tests.conftest import require_service, wait_for
 from tests.factories import UserFactory
 
@@ -114,3 +115,94 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(tmp_path):
     sent = _sent_ids(mails)
     assert sorted(sent) == sorted(ids)
     assert set(sent.values()) == {1}
+
+
+def _pending_emails(count: int) -> list[int]:
+    user = UserFactory()
+    rows = [render(Message(user=user, event="account_created"), "email") for _ in range(count)]
+    return [row.pk for row in Notification.objects.bulk_create(rows)]
+
+
+@pytest.mark.django_db
+def test_a_refused_smtp_connection_sends_the_batch_back_to_the_outbox(tmp_path, settings):
+    """A 421 greeting used to raise before the per-message handling: up to 200 rows stayed
+    'sending' with no error and no retry."""
+    counter = tmp_path / "refusals"
+    counter.write_text("1")
+    os.environ["FLAKY_REFUSALS_FILE"] = str(counter)
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "tests.flaky_email.GreetingRefusalBackend",
+            "OPTIONS": {"file_path": str(tmp_path / "mails")},
+        }
+    }
+    ids = _pending_emails(3)
+    try:
+        outcome = deliver(ids)
+    finally:
+        del os.environ["FLAKY_REFUSALS_FILE"]
+    assert sorted(outcome.to_retry) == sorted(ids)
+    rows = Notification.objects.filter(pk__in=ids)
+    assert {(row.state, row.attempts) for row in rows} == {("pending", 1)}
+    assert all("421" in row.last_error for row in rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_smtp_connection_is_retried_by_the_worker_with_back_off(tmp_path):
+    """With real workers: the batch is retried by its own task (not by the minute job)."""
+    if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL:
+        require_service("PostgreSQL and Redis", "worker processes need the services")
+    broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/4"
+    with Connection(broker) as conn:
+        conn.default_channel.client.flushdb()
+    db = connection.settings_dict
+    counter, log = tmp_path / "refusals", tmp_path / "worker.log"
+    counter.write_text("2")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "anvt.settings",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "CELERY_BROKER_URL": broker,
+        "EMAIL_BACKEND": "tests.flaky_email.GreetingRefusalBackend",
+        "EMAIL_FILE_PATH": str(tmp_path / "mails"),
+        "FLAKY_REFUSALS_FILE": str(counter),
+        "NOTIFICATION_RETRY_BASE_SECONDS": "0.5",
+    }
+    ids = _pending_emails(5)
+    sender, queue = Celery("fault-test", set_as_current=False), Connection(broker)
+    worker = _worker(env, log)
+    try:
+        sender.send_task(
+            "notifications.tasks.send_notifications",
+            kwargs={"notification_ids": ids},
+            connection=queue,
+        )
+        wait_for(lambda: Notification.objects.filter(pk__in=ids, state="sent").count() == 5, 60)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+        queue.release()
+        sender.close()
+    rows = Notification.objects.filter(pk__in=ids)
+    assert {row.attempts for row in rows} == {3}  # two refusals, then sent
+    assert sorted(_sent_ids(tmp_path / "mails")) == sorted(ids)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_that_drops_after_the_smtp_accepted_sends_nothing_twice(settings):
+    """The message is out when the database fails: marking it sent is tried again on a new
+    connection instead of leaving the row to be sent a second time."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "dropping a database connection needs PostgreSQL")
+    settings.MAILERS = {"default": {"BACKEND": "tests.flaky_email.DatabaseDroppingBackend"}}
+    ids = _pending_emails(3)
+    outcome = deliver(ids)
+    assert sorted(outcome.sent) == sorted(ids)
+    assert set(Notification.objects.filter(pk__in=ids).values_list("state", flat=True)) == {"sent"}
+    assert len(mail.outbox) == 3
+    assert (
+        Counter(m.extra_headers["X-ANVT-Notification"] for m in mail.outbox).most_common(1)[0][1]
+        == 1
+    )
