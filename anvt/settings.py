@@ -297,8 +297,16 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # Eager tasks behave as a worker's would: errors are logged and retries run (a propagated error
 # would end the retries of the first failure).
 CELERY_TASK_EAGER_PROPAGATES = False
-CELERY_BROKER_CONNECTION_TIMEOUT = 5
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A broker that accepts connections but never answers must not hang anyone: every read and
+# connection has a timeout (web requests publish in the background anyway, anvt/celery.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "socket_timeout": 5,
+    "socket_connect_timeout": 3,
+}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -30,9 +30,16 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
+    """The broker answers within two seconds (a broker that accepts connections but never
+    answers counts as down, instead of hanging the check)."""
+    options = {"socket_timeout": 2, "socket_connect_timeout": 2}
     try:
-        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
+        with Connection(
+            settings.CELERY_BROKER_URL, connect_timeout=2, transport_options=options
+        ) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
+            if conn.transport_cls in ("redis", "rediss"):
+                conn.default_channel.client.ping()
         return True
     except Exception:
         logger.exception("health check: broker unreachable")

@@ -17,6 +17,7 @@ from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from anvt.celery import publish
 from notifications.backends import backend_for
 from notifications.families import FAMILIES, MANDATORY, family_of
 from notifications.models import Channel, EmailOptOut, Notification, State
@@ -169,18 +170,14 @@ def notify(user, event: str, context: dict | None = None, *, link: str = "", **o
 
 
 def dispatch(notification_ids: list[int]) -> None:
-    """Hand the rows to a worker, in batches. A broker failure is logged, not raised: the rows
-    are pending and the periodic job will queue them again."""
+    """Hand the rows to a worker, in batches, without waiting on the broker (anvt.celery.publish).
+    A broker failure is logged, not raised: the rows are pending and the periodic job will queue
+    them again."""
     # notifications.tasks imports this module for its jobs: imported at call time.
     from notifications.tasks import send_notifications
 
     for start in range(0, len(notification_ids), BATCH_SIZE):
-        batch = notification_ids[start : start + BATCH_SIZE]
-        try:
-            send_notifications.delay(notification_ids=batch)
-        except Exception:
-            logger.exception("outbox: could not queue %s notifications", len(batch))
-            return
+        publish(send_notifications, notification_ids=notification_ids[start : start + BATCH_SIZE])
 
 
 BATCH_SIZE = 200

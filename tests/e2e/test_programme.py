@@ -284,7 +284,7 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
     # Departures are recorded; the contingent has left.
     manager.goto(f"{url}/equipe/contingents/{contingent.pk}/")
     for _ in range(4):
-        departure = manager.locator("form.date-action[action$='/departure/']").first
+        departure = manager.locator("form.date-action[action$='/depart/']").first
         departure.get_by_role("button", name="Enregistrer").click()
         expect(manager.get_by_text("Enregistré.")).to_be_visible()
     contingent.refresh_from_db()
