@@ -291,6 +291,10 @@ NOTIFICATION_RESEND_AFTER_SECONDS = env_int("NOTIFICATION_RESEND_AFTER_SECONDS",
 # A message claimed by a worker for longer than this (worker killed) is released for another.
 NOTIFICATION_STALE_CLAIM_SECONDS = env_int("NOTIFICATION_STALE_CLAIM_SECONDS", 90)
 
+# A whole-call eligibility re-check with no sign of life for this long is taken over.
+ELIGIBILITY_BATCH_STALE_SECONDS = env_int("ELIGIBILITY_BATCH_STALE_SECONDS", 60)
+ELIGIBILITY_BATCH_CHUNK_SIZE = env_int("ELIGIBILITY_BATCH_CHUNK_SIZE", 500)
+
 # Celery: a real broker when CELERY_BROKER_URL is set, else tasks run eagerly in-process.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -326,6 +330,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-notifications": {
         "task": "notifications.tasks.resend_pending",
+        "schedule": 60.0,
+    },
+    "resume-stale-eligibility-batches": {
+        "task": "missions.tasks.resume_stale_batches",
         "schedule": 60.0,
     },
     "recheck-stuck-submissions": {

@@ -5,11 +5,15 @@ nightly run, so that each costs a constant number of queries per chunk of applic
 """
 
 import logging
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,6 +41,7 @@ from volunteers.models import Document, Experience
 
 logger = logging.getLogger(__name__)
 
+# Applications re-checked (and committed, with the batch's progress) together.
 CHUNK_SIZE = 500
 
 
@@ -208,28 +213,77 @@ def start_batch(call: Call, *, requested_by=None) -> EligibilityBatch:
     return batch
 
 
-def run_batch(batch: EligibilityBatch, *, chunk_size: int = CHUNK_SIZE) -> Outcome:
-    """Re-check every open application of the batch's call, chunk by chunk, saving progress."""
+def _claim(batch: EligibilityBatch, runner: uuid.UUID) -> bool:
+    """Take the batch to run it: a new one, or one whose runner stopped giving signs of life."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.ELIGIBILITY_BATCH_STALE_SECONDS)
+    return bool(
+        EligibilityBatch.objects.filter(pk=batch.pk)
+        .filter(
+            Q(status=BatchStatus.PENDING)
+            | Q(status=BatchStatus.RUNNING, heartbeat_at__lt=stale)
+            | Q(status=BatchStatus.RUNNING, heartbeat_at__isnull=True)
+        )
+        .update(
+            status=BatchStatus.RUNNING,
+            runner=runner,
+            heartbeat_at=now,
+            started_at=Coalesce(F("started_at"), Value(now)),
+        )
+    )
+
+
+def run_batch(batch: EligibilityBatch, *, chunk_size: int | None = None) -> Outcome:
+    """Re-check every open application of the batch's call, chunk by chunk.
+
+    Each chunk commits with the batch's progress (its last application, the counts, a heartbeat),
+    so that a run killed at any moment is resumed after its last committed chunk, by the next
+    run that claims the batch, and the counts stay true. A run that finds another has taken the
+    batch over stops.
+    """
+    chunk_size = chunk_size or settings.ELIGIBILITY_BATCH_CHUNK_SIZE
     total = Outcome()
-    ids = list(
-        Application.objects.filter(call_id=batch.call_id, status__in=APPLICATION_OPEN)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    EligibilityBatch.objects.filter(pk=batch.pk).update(
-        status=BatchStatus.RUNNING, started_at=timezone.now(), total=len(ids), done=0, changed=0
-    )
+    runner = uuid.uuid4()
+    if not _claim(batch, runner):
+        return total  # done, failed, or running elsewhere with a live heartbeat
+    batch.refresh_from_db()
+    remaining = Application.objects.filter(
+        call_id=batch.call_id, status__in=APPLICATION_OPEN, pk__gt=batch.last_application_id
+    ).order_by("pk")
+    ids = list(remaining.values_list("pk", flat=True))
+    EligibilityBatch.objects.filter(pk=batch.pk).update(total=batch.done + len(ids))
     for start in range(0, len(ids), chunk_size):
         chunk = ids[start : start + chunk_size]
-        outcome = check_applications(chunk, job="call_recheck")
+        with transaction.atomic():
+            if (
+                not EligibilityBatch.objects.select_for_update()
+                .filter(pk=batch.pk, runner=runner)
+                .exists()
+            ):
+                return total  # taken over: the other run goes on from our last chunk
+            outcome = check_applications(chunk, job="call_recheck")
+            EligibilityBatch.objects.filter(pk=batch.pk).update(
+                done=F("done") + len(chunk),
+                changed=F("changed") + outcome.reports_changed,
+                last_application_id=chunk[-1],
+                heartbeat_at=timezone.now(),
+            )
         total.checked += outcome.checked
         total.reports_changed += outcome.reports_changed
         total.statuses_changed += outcome.statuses_changed
-        EligibilityBatch.objects.filter(pk=batch.pk).update(
-            done=start + len(chunk), changed=total.reports_changed
-        )
-    EligibilityBatch.objects.filter(pk=batch.pk).update(
+    EligibilityBatch.objects.filter(pk=batch.pk, runner=runner).update(
         status=BatchStatus.DONE, finished_at=timezone.now()
     )
     batch.refresh_from_db()
     return total
+
+
+def stale_batch_ids() -> list[int]:
+    """Batches whose run died (no heartbeat for a while) or that no worker ever started."""
+    limit = timezone.now() - timedelta(seconds=settings.ELIGIBILITY_BATCH_STALE_SECONDS)
+    return list(
+        EligibilityBatch.objects.filter(
+            Q(status=BatchStatus.RUNNING, heartbeat_at__lt=limit)
+            | Q(status=BatchStatus.PENDING, created_at__lt=limit)
+        ).values_list("pk", flat=True)
+    )

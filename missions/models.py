@@ -397,6 +397,11 @@ class EligibilityBatch(models.Model):
     created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
     started_at = models.DateTimeField(_("commencé le"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    # The run resumes after the last application it committed, and proves it is alive: a batch
+    # whose heartbeat stops is taken over by the periodic job (missions.tasks).
+    last_application_id = models.PositiveBigIntegerField(_("dernière candidature"), default=0)
+    heartbeat_at = models.DateTimeField(_("signe de vie"), null=True, blank=True)
+    runner = models.UUIDField(_("exécution"), null=True, blank=True)
     error = models.TextField(_("erreur"), blank=True)
 
     objects = ManagedQuerySet.as_manager()

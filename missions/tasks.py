@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from anvt.celery import publish
 from missions import checking, reminders
 from missions.enums import ApplicationStatus, BatchStatus
 from missions.models import Application, Call, EligibilityBatch
@@ -28,6 +29,14 @@ def recheck_call(*, batch_id: int) -> None:
             status=BatchStatus.FAILED, error=str(exc)[:2000]
         )
         raise
+
+
+@shared_task
+def resume_stale_batches() -> None:
+    """Every minute: a whole-call re-check whose worker died is taken over where it stopped."""
+    for batch_id in checking.stale_batch_ids():
+        logger.warning("eligibility batch %s is stale: resumed", batch_id)
+        publish(recheck_call, batch_id=batch_id)
 
 
 @shared_task
