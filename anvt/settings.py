@@ -289,7 +289,7 @@ NOTIFICATION_RETRY_BASE_SECONDS = float(env("NOTIFICATION_RETRY_BASE_SECONDS", "
 # Pending messages older than this are queued again by the periodic job (broker down, lost task).
 NOTIFICATION_RESEND_AFTER_SECONDS = env_int("NOTIFICATION_RESEND_AFTER_SECONDS", 60)
 # A message claimed by a worker for longer than this (worker killed) is released for another.
-NOTIFICATION_STALE_CLAIM_SECONDS = env_int("NOTIFICATION_STALE_CLAIM_SECONDS", 90)
+NOTIFICATION_STALE_CLAIM_SECONDS = env_int("NOTIFICATION_STALE_CLAIM_SECONDS", 45)
 
 # A whole-call eligibility re-check with no sign of life for this long is taken over.
 ELIGIBILITY_BATCH_STALE_SECONDS = env_int("ELIGIBILITY_BATCH_STALE_SECONDS", 60)
@@ -330,11 +330,11 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE = {
     "resend-pending-notifications": {
         "task": "notifications.tasks.resend_pending",
-        "schedule": 60.0,
+        "schedule": env_int("OUTBOX_SWEEP_SECONDS", 30),
     },
     "resume-stale-eligibility-batches": {
         "task": "missions.tasks.resume_stale_batches",
-        "schedule": 60.0,
+        "schedule": env_int("OUTBOX_SWEEP_SECONDS", 30),
     },
     "recheck-stuck-submissions": {
         "task": "missions.tasks.recheck_stuck_submissions",

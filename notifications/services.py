@@ -181,8 +181,9 @@ def dispatch(notification_ids: list[int]) -> None:
 
 
 BATCH_SIZE = 200
-# A worker sending a batch refreshes its claim every so many messages (see release_stale_claims).
-CLAIM_REFRESH_EVERY = 20
+# A worker sending a batch refreshes its claim this often (see release_stale_claims): well under
+# NOTIFICATION_STALE_CLAIM_SECONDS, whatever the pace of the SMTP server.
+CLAIM_REFRESH_SECONDS = 10
 DATABASE_RETRIES = (0.2, 1.0, 3.0)
 
 
@@ -236,6 +237,8 @@ def deliver(notification_ids: list[int]) -> Delivery:
     for row in rows:
         by_channel[row.channel].append(row)
 
+    refreshed = [time.monotonic()]
+
     def mark_sent(notification):
         # At once, message by message: a worker killed mid-batch leaves behind only rows that
         # were really not handed over, which the periodic job sends again. The message is out:
@@ -246,11 +249,12 @@ def deliver(notification_ids: list[int]) -> Delivery:
             )
         )
         outcome.sent.append(notification.pk)
-        if len(outcome.sent) % CLAIM_REFRESH_EVERY == 0:
+        if time.monotonic() - refreshed[0] > CLAIM_REFRESH_SECONDS:
             # Still at work: the claim of the rest of the batch is not stale.
             Notification.objects.filter(pk__in=claimed, state=State.SENDING).update(
                 claimed_at=timezone.now()
             )
+            refreshed[0] = time.monotonic()
 
     errors: dict[int, str] = {}
     for channel, batch in by_channel.items():
@@ -278,12 +282,18 @@ def deliver(notification_ids: list[int]) -> Delivery:
     return outcome
 
 
-def release_stale_claims() -> int:
-    """Rows a worker claimed but never finished (killed mid-task) become pending again."""
+def release_stale_claims() -> list[int]:
+    """Rows a worker claimed but never finished (killed mid-task) become pending again; their
+    ids are returned, to be queued at once."""
     limit = timezone.now() - timezone.timedelta(seconds=settings.NOTIFICATION_STALE_CLAIM_SECONDS)
-    return Notification.objects.filter(state=State.SENDING, claimed_at__lt=limit).update(
-        state=State.PENDING
-    )
+    with transaction.atomic():
+        stale = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(state=State.SENDING, claimed_at__lt=limit)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=stale).update(state=State.PENDING)
+    return stale
 
 
 def overdue_ids() -> list[int]:

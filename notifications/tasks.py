@@ -39,7 +39,9 @@ def send_notifications(self, *, notification_ids: list[int]):
 def resend_pending():
     """Periodic: release claims of killed workers and queue what is still pending."""
     released = services.release_stale_claims()
-    ids = services.overdue_ids()
-    if released or ids:
-        logger.info("outbox: %s stale claims released, %s pending queued again", released, len(ids))
+    ids = sorted(set(services.overdue_ids()) | set(released))
+    if ids:
+        logger.info(
+            "outbox: %s stale claims released, %s pending queued again", len(released), len(ids)
+        )
     services.dispatch(ids)

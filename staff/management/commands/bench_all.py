@@ -47,6 +47,7 @@ class Command(BaseCommand):
             ("staff_list", "bench_staff", {"applications": applications}),
             ("notifications", "bench_notifications", {"count": notifications}),
             ("http", "bench_http", {"seconds": http_seconds}),
+            ("faults", "bench_faults", {"count": 1200}),
         ):
             self.stdout.write(f"== {command}")
             output = io.StringIO()
@@ -103,7 +104,13 @@ def machine() -> str:
 
 
 def markdown(r: dict) -> str:
-    e, s, n, h = r["eligibility"], r["staff_list"], r["notifications"], r["http"]
+    e, s, n, h, f = (
+        r["eligibility"],
+        r["staff_list"],
+        r["notifications"],
+        r["http"],
+        r["faults"],
+    )
     rows = [
         (
             "Staff applications list vs Django admin changelist",
@@ -130,6 +137,11 @@ def markdown(r: dict) -> str:
             "Public mission list under load (gunicorn, wrk)",
             f"{h['missions_rps']} req/s vs bare view {h['bare_rps']} req/s",
             f"ratio {h['ratio']}",
+        ),
+        (
+            "Outbox under faults (2 workers, one killed, the broker restarted)",
+            f"{f['sent']}/{f['count']} sent, {f['lost']} lost, {f['duplicated']} duplicated",
+            f"last fault to last delivery: {f['recovery_seconds']} s (target at most 90 s)",
         ),
         (
             "Mission list, first visit",
