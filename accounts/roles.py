@@ -76,6 +76,18 @@ def must_use_mfa(user) -> bool:
     return bool(roles_of(user) - {Role.VOLUNTEER}) or user.is_staff or user.is_superuser
 
 
+def space_of(user) -> str:
+    """The URL name of the space a person works in, where their sign-in takes them."""
+    roles = roles_of(user)
+    if roles & STAFF_ROLES:
+        return "staff:home"
+    if Role.PARTNER in roles:
+        return "partners:home"
+    if Role.VOLUNTEER in roles:
+        return "volunteers:dashboard"
+    return "home"
+
+
 def partner_membership_of(user):
     """The user's membership of an active partner organisation, or None (cached per request)."""
     if not getattr(user, "is_authenticated", False):

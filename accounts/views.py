@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from accounts import invitations
 from accounts.forms import InvitationForm
+from accounts.roles import space_of
 from anvt.errors import Refused
 
 
@@ -39,7 +40,7 @@ def invitation(request, token: str):
             messages.success(
                 request, _("Votre compte est activé, avec la double authentification.")
             )
-            return redirect("home")
+            return redirect(space_of(user))
     adapter = get_mfa_adapter()
     totp_url = adapter.build_totp_url(user, secret)
     return render(
@@ -50,5 +51,7 @@ def invitation(request, token: str):
             "invited": user,
             "secret": secret,
             "qr_svg": adapter.build_totp_svg(totp_url),
+            "totp_url": totp_url,
+            "secret_groups": [secret[i : i + 4] for i in range(0, len(secret), 4)],
         },
     )

@@ -44,7 +44,7 @@ def accept_invitation(page, url, email, password=STAFF_PASSWORD):
     and first code, the password (accounts/invitations.py)."""
     user = get_user_model().objects.get(email=email)
     page.goto(f"{url}{invitation_link(user).removeprefix(settings.SITE_URL)}")
-    secret = page.locator("#invitation-secret").inner_text()
+    secret = page.locator("#invitation-secret").get_attribute("data-secret")
     page.locator("#id_password1").fill(password)
     page.locator("#id_password2").fill(password)
     page.locator("#id_code").fill(format_hotp_value(hotp_value(secret, int(time.time()) // 30)))

@@ -49,7 +49,7 @@ def test_manager_reviews_shortlists_and_forms_a_contingent(live_server, page, sh
     user = get_user_model().objects.get(email="manager@anvt.demo")
     page.goto(f"{url}{invitation_link(user).removeprefix(settings.SITE_URL)}")
     shoot("staff-01-invitation")
-    secret = page.locator("#invitation-secret").inner_text()
+    secret = page.locator("#invitation-secret").get_attribute("data-secret")
     page.locator("#id_password1").fill(STAFF_PASSWORD)
     page.locator("#id_password2").fill(STAFF_PASSWORD)
     page.locator("#id_code").fill(totp_now(secret))

@@ -1,5 +1,6 @@
 """Demo data that makes a fresh portal look alive. Idempotent: a second run changes nothing."""
 
+import io
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
@@ -9,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from accounts.invitations import invitation_link
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP, has_mfa, must_use_mfa
@@ -144,7 +146,16 @@ MISSIONS = [
     ),
 ]
 CALL_TITLE = "VIR 2026 — France — Service Civique"
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+def _demo_pdf() -> bytes:
+    """A real one-page PDF (previews render it), blank: the demo's documents are placeholders."""
+    output = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)  # A4
+    writer.write(output)
+    return output.getvalue()
+
+
+PDF = _demo_pdf()
 
 # Volunteers' files: (e-mail, birth date, months of experience, submit the application?)
 VOLUNTEER_FILES = [
