@@ -202,3 +202,14 @@ class IncomingFactory(factory.django.DjangoModelFactory):
     departure_date = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=200))
     emergency_contact_name = "Marie Durand"
     emergency_contact_phone = "+33612345678"
+
+
+def submitted_call(size: int):
+    """A call with `size` submitted applications, every other one of a volunteer too old."""
+    call = CallFactory()
+    for index in range(size):
+        volunteer = complete_volunteer(
+            birth_date=date(1999, 1, 1) if index % 2 else date(2003, 1, 1)
+        )
+        ApplicationFactory(call=call, volunteer=volunteer, status=ApplicationStatus.SUBMITTED)
+    return call

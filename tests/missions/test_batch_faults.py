@@ -1,12 +1,8 @@
 """A whole-call re-check survives its worker's death: it resumes where it stopped, within a
 minute, and reports true counts (issue 13)."""
 
-import os
-import signal
-import subprocess
-import sys
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -21,24 +17,15 @@ from missions import checking, tasks
 from missions.enums import ApplicationStatus, BatchStatus
 from missions.models import Application, EligibilityBatch, EligibilityReport
 from tests.conftest import require_service, wait_for
-from tests.factories import ApplicationFactory, CallFactory, complete_volunteer
+from tests.factories import CallFactory, submitted_call
+from tests.workers import kill_with_children, start_worker, stop, worker_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _submitted_call(size: int):
-    call = CallFactory()
-    for index in range(size):
-        volunteer = complete_volunteer(
-            birth_date=date(1999, 1, 1) if index % 2 else date(2003, 1, 1)
-        )
-        ApplicationFactory(call=call, volunteer=volunteer, status=ApplicationStatus.SUBMITTED)
-    return call
-
-
 @pytest.mark.django_db
 def test_a_batch_whose_worker_died_resumes_after_its_last_chunk_with_true_counts():
-    call = _submitted_call(6)
+    call = submitted_call(6)
     ids = list(Application.objects.filter(call=call).order_by("pk").values_list("pk", flat=True))
     checking.check_applications(ids[:3], job="call_recheck")  # what the dead run committed
     first_reports = dict(EligibilityReport.objects.values_list("application_id", "ran_at"))
@@ -65,7 +52,7 @@ def test_a_batch_whose_worker_died_resumes_after_its_last_chunk_with_true_counts
 
 @pytest.mark.django_db
 def test_a_batch_with_a_live_runner_is_left_alone():
-    call = _submitted_call(2)
+    call = submitted_call(2)
     batch = EligibilityBatch.objects.create(
         call=call, status=BatchStatus.RUNNING, heartbeat_at=timezone.now()
     )
@@ -74,28 +61,6 @@ def test_a_batch_with_a_live_runner_is_left_alone():
     batch.refresh_from_db()
     assert (batch.status, batch.done) == (BatchStatus.RUNNING, 0)
     assert not EligibilityReport.objects.exists()
-
-
-def _worker(env, log: Path):
-    celery = Path(sys.executable).with_name("celery")
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            [
-                celery,
-                "-A",
-                "anvt",
-                "worker",
-                "--pool=prefork",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
 
 
 def _many_applications(count: int):
@@ -124,51 +89,31 @@ def test_a_worker_killed_mid_batch_is_taken_over_and_the_batch_completes(tmp_pat
     broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/5"
     with Connection(broker) as conn:
         conn.default_channel.client.flushdb()
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "anvt.settings",
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": broker,
-        "ELIGIBILITY_BATCH_CHUNK_SIZE": "25",
-        "ELIGIBILITY_BATCH_STALE_SECONDS": "2",
-    }
+    env = worker_environment(
+        broker, ELIGIBILITY_BATCH_CHUNK_SIZE="25", ELIGIBILITY_BATCH_STALE_SECONDS="2"
+    )
     call = _many_applications(1500)
     batch = EligibilityBatch.objects.create(call=call, total=1500)
     sender, queue = Celery("batch-fault", set_as_current=False), Connection(broker)
     log = tmp_path / "workers.log"
-    workers = [_worker(env, log)]
+    workers = [start_worker(env, log, pool="prefork")]
     try:
         sender.send_task(
             "missions.tasks.recheck_call", kwargs={"batch_id": batch.pk}, connection=queue
         )
         wait_for(lambda: EligibilityBatch.objects.get(pk=batch.pk).done >= 100, 90)
-        # The whole worker dies, pool child and all (as a machine that stops).
-        children = subprocess.run(
-            ["ps", "-o", "pid=", "--ppid", str(workers[0].pid)], capture_output=True, text=True
-        ).stdout.split()
-        for pid in [workers[0].pid, *map(int, children)]:
-            os.kill(pid, signal.SIGKILL)
-        workers[0].wait(timeout=10)
+        kill_with_children(workers[0])  # the whole worker dies, pool child and all
         stopped = EligibilityBatch.objects.get(pk=batch.pk)
         assert stopped.status == BatchStatus.RUNNING and stopped.done < 1500
 
         killed_at = time.monotonic()
-        workers.append(_worker(env, log))
+        workers.append(start_worker(env, log, pool="prefork"))
         time.sleep(2.5)  # no heartbeat for longer than ELIGIBILITY_BATCH_STALE_SECONDS
         sender.send_task("missions.tasks.resume_stale_batches", connection=queue)  # beat's job
         wait_for(lambda: EligibilityBatch.objects.get(pk=batch.pk).status == BatchStatus.DONE, 120)
         recovered_in = time.monotonic() - killed_at
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        stop(workers)
         queue.release()
         sender.close()
     batch.refresh_from_db()

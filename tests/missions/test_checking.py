@@ -1,32 +1,24 @@
 """Re-checking a whole call in bulk: progress, idempotency and a constant number of queries."""
 
-from datetime import date
-
 import pytest
 from django.contrib.auth.models import Group
 
 from missions import checking
-from missions.enums import ApplicationStatus, BatchStatus
+from missions.enums import BatchStatus
 from missions.models import Application, EligibilityBatch
-from tests.factories import ApplicationFactory, CallFactory, UserFactory, complete_volunteer
+from tests.factories import (
+    ApplicationFactory,
+    UserFactory,
+    submitted_call,
+)
 
 pytestmark = pytest.mark.django_db
-
-
-def _submitted_call(size: int):
-    call = CallFactory()
-    for index in range(size):
-        volunteer = complete_volunteer(
-            birth_date=date(1999, 1, 1) if index % 2 else date(2003, 1, 1)
-        )
-        ApplicationFactory(call=call, volunteer=volunteer, status=ApplicationStatus.SUBMITTED)
-    return call
 
 
 def test_batch_recheck_moves_every_application_and_reports_progress(
     django_capture_on_commit_callbacks,
 ):
-    call = _submitted_call(6)
+    call = submitted_call(6)
     with django_capture_on_commit_callbacks(execute=True):
         batch = checking.start_batch(call)
     batch.refresh_from_db()
@@ -37,7 +29,7 @@ def test_batch_recheck_moves_every_application_and_reports_progress(
 
 
 def test_batch_recheck_twice_changes_nothing_the_second_time(django_capture_on_commit_callbacks):
-    call = _submitted_call(4)
+    call = submitted_call(4)
     with django_capture_on_commit_callbacks(execute=True):
         checking.start_batch(call)
         second = checking.start_batch(call)
@@ -46,7 +38,7 @@ def test_batch_recheck_twice_changes_nothing_the_second_time(django_capture_on_c
 
 
 def test_changing_a_calls_rules_and_rechecking_updates_reports(django_capture_on_commit_callbacks):
-    call = _submitted_call(4)
+    call = submitted_call(4)
     with django_capture_on_commit_callbacks(execute=True):
         checking.start_batch(call)
     call.max_age = 30
@@ -64,7 +56,7 @@ def test_changing_a_calls_rules_and_rechecking_updates_reports(django_capture_on
 def test_a_chunk_costs_the_same_number_of_queries_whatever_its_size(
     size, django_assert_max_num_queries, django_capture_on_commit_callbacks
 ):
-    call = _submitted_call(size)
+    call = submitted_call(size)
     ids = list(Application.objects.filter(call=call).values_list("pk", flat=True))
     with django_capture_on_commit_callbacks(execute=False), django_assert_max_num_queries(16):
         outcome = checking.check_applications(ids, job="test")
@@ -74,8 +66,8 @@ def test_a_chunk_costs_the_same_number_of_queries_whatever_its_size(
 def test_nightly_job_rechecks_open_calls_only(django_capture_on_commit_callbacks):
     from missions.tasks import recheck_open_calls
 
-    open_call = _submitted_call(2)
-    closed_call = _submitted_call(2)
+    open_call = submitted_call(2)
+    closed_call = submitted_call(2)
     type(closed_call).objects.filter(pk=closed_call.pk).update(
         opens_at="2020-01-01T00:00Z", closes_at="2020-02-01T00:00Z"
     )

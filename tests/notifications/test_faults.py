@@ -4,8 +4,6 @@ sent exactly once (PostgreSQL, Redis and real worker processes)."""
 import os
 import re
 import signal
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -21,22 +19,10 @@ from notifications.models import Notification
 from notifications.services import Message, deliver, render
 from tests.conftest import require_service, wait_for
 from tests.factories import UserFactory
+from tests.workers import start_worker, stop, worker_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNT = 12
-
-
-def _worker(env, log: Path):
-    celery = Path(sys.executable).with_name("celery")
-    command = [celery, "-A", "anvt", "worker", "--pool=solo", "--loglevel=INFO"]
-    with log.open("ab") as output:
-        return subprocess.Popen(
-            [*command, "--without-gossip", "--without-mingle"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
 
 
 def _sent_ids(folder: Path) -> Counter:
@@ -58,20 +44,13 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(tmp_path):
     broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/3"  # a queue of this test's own
     with Connection(broker) as conn:
         conn.default_channel.client.flushdb()
-    db = connection.settings_dict
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "anvt.settings",  # the real settings, not the tests'
-        "DJANGO_DEBUG": "1",
-        "LOG_LEVEL": "INFO",
-        "DATABASE_URL": f"postgres://{db['USER']}@{host}:{port}/{db['NAME']}",
-        "CELERY_BROKER_URL": broker,
-        "EMAIL_FILE_PATH": str(tmp_path),
-        "EMAIL_BACKEND": "tests.flaky_email.SlowFileEmailBackend",
-        "NOTIFICATION_STALE_CLAIM_SECONDS": "1",
-        "NOTIFICATION_RESEND_AFTER_SECONDS": "0",
-    }
+    env = worker_environment(
+        broker,
+        EMAIL_FILE_PATH=str(tmp_path),
+        EMAIL_BACKEND="tests.flaky_email.SlowFileEmailBackend",
+        NOTIFICATION_STALE_CLAIM_SECONDS="1",
+        NOTIFICATION_RESEND_AFTER_SECONDS="0",
+    )
     user = UserFactory()
     rows = [render(Message(user=user, event="account_created"), "email") for _ in range(COUNT)]
     ids = [row.pk for row in Notification.objects.bulk_create(rows)]
@@ -84,7 +63,7 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(tmp_path):
     env["EMAIL_FILE_PATH"] = str(mails)
     workers = []
     try:
-        workers.append(_worker(env, log))
+        workers.append(start_worker(env, log))
         # One batch, as the application queues it: the worker sends one message every 0.3 s.
         sender.send_task(
             "notifications.tasks.send_notifications",
@@ -96,19 +75,13 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(tmp_path):
         workers[0].wait(timeout=10)
         assert Notification.objects.filter(pk__in=ids, state="sending").exists()
 
-        workers.append(_worker(env, log))
+        workers.append(start_worker(env, log))
         time.sleep(1.5)  # the dead worker's claim is now stale
         # What celery beat does every minute:
         sender.send_task("notifications.tasks.resend_pending", connection=queue)
         wait_for(lambda: Notification.objects.filter(pk__in=ids, state="sent").count() == COUNT, 60)
     finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+        stop(workers)
         queue.release()
         sender.close()
 
@@ -155,24 +128,18 @@ def test_a_refused_smtp_connection_is_retried_by_the_worker_with_back_off(tmp_pa
     broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/4"
     with Connection(broker) as conn:
         conn.default_channel.client.flushdb()
-    db = connection.settings_dict
     counter, log = tmp_path / "refusals", tmp_path / "worker.log"
     counter.write_text("2")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "anvt.settings",
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": broker,
-        "EMAIL_BACKEND": "tests.flaky_email.GreetingRefusalBackend",
-        "EMAIL_FILE_PATH": str(tmp_path / "mails"),
-        "FLAKY_REFUSALS_FILE": str(counter),
-        "NOTIFICATION_RETRY_BASE_SECONDS": "0.5",
-    }
+    env = worker_environment(
+        broker,
+        EMAIL_BACKEND="tests.flaky_email.GreetingRefusalBackend",
+        EMAIL_FILE_PATH=str(tmp_path / "mails"),
+        FLAKY_REFUSALS_FILE=str(counter),
+        NOTIFICATION_RETRY_BASE_SECONDS="0.5",
+    )
     ids = _pending_emails(5)
     sender, queue = Celery("fault-test", set_as_current=False), Connection(broker)
-    worker = _worker(env, log)
+    workers = [start_worker(env, log)]
     try:
         sender.send_task(
             "notifications.tasks.send_notifications",
@@ -181,8 +148,7 @@ def test_a_refused_smtp_connection_is_retried_by_the_worker_with_back_off(tmp_pa
         )
         wait_for(lambda: Notification.objects.filter(pk__in=ids, state="sent").count() == 5, 60)
     finally:
-        worker.terminate()
-        worker.wait(timeout=20)
+        stop(workers)
         queue.release()
         sender.close()
     rows = Notification.objects.filter(pk__in=ids)
