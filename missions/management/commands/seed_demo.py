@@ -146,6 +146,8 @@ MISSIONS = [
     ),
 ]
 CALL_TITLE = "VIR 2026 — France — Service Civique"
+
+
 def _demo_pdf() -> bytes:
     """A real one-page PDF (previews render it), blank: the demo's documents are placeholders."""
     output = io.BytesIO()
