@@ -33,7 +33,9 @@ def _publish(task, kwargs: dict) -> None:
 
 def publish(task, **kwargs) -> None:
     """Queue a task without waiting on the broker (eager tasks run here and now)."""
-    if app.conf.task_always_eager:
+    # A shared task is resolved against the caller's current app, here, not in the thread.
+    task = task._get_current_object() if hasattr(task, "_get_current_object") else task
+    if task.app.conf.task_always_eager:
         _publish(task, kwargs)
     else:
         _publisher.submit(_publish, task, kwargs)

@@ -32,6 +32,8 @@ def test_a_submission_sends_exactly_one_email_in_the_volunteers_language(celery_
     services.submit_application(application, actor=volunteer)
 
     wait_for(lambda: len(mail.outbox) == 2)  # the submission, then the eligibility result
+    # Each row is marked sent just after its e-mail is handed over: wait for the marking too.
+    wait_for(lambda: not Notification.objects.filter(channel="email", state="sending").exists())
     subjects = sorted(message.subject for message in mail.outbox)
     assert subjects == ["Application sent: VIR 2026", "Your application is eligible"]
     assert all(message.to == [volunteer.email] for message in mail.outbox)
