@@ -394,6 +394,8 @@ def _propose(contingent: Contingent, placements: list[Placement], *, actor) -> N
             user=coordinator,
             event="placement_proposed",
             context={"contingent": contingent, "count": len(placements)},
+            # Where the coordinator confirms or declines each placement.
+            link=reverse("partners:contingent", args=[contingent.pk]),
         )
         for coordinator in _coordinators(contingent.partner_id)
     )

@@ -170,6 +170,8 @@ def test_contingent_is_formed_sent_and_followed_through_its_page(
     assert (
         coordinator.notifications.filter(event="placement_proposed", channel="email").count() == 1
     )
+    told = coordinator.notifications.get(event="placement_proposed", channel="in_app")
+    assert told.link == reverse("partners:contingent", args=[contingent.pk])  # no dead end
 
     placement = Placement.objects.get(application=first)
     services.confirm_placement(placement, actor=coordinator)
