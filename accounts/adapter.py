@@ -1,6 +1,7 @@
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,23 @@ from accounts.roles import has_mfa, must_use_mfa
 from notifications.services import notify, queue_account_email
 
 logger = logging.getLogger(__name__)
+
+
+def _owner_of(email: str, context: dict):
+    """Whose message it is: the account allauth names in the context (an address it asks to
+    verify), else the account whose own or verified address this is. Never an account that
+    merely added the address unverified: that would hand someone else's codes to it."""
+    named = context.get("user")
+    if getattr(named, "pk", None) and (
+        named.email.lower() == email.lower()
+        or EmailAddress.objects.filter(user=named, email__iexact=email).exists()
+    ):
+        return named
+    users = get_user_model().objects
+    return (
+        users.filter(email__iexact=email).first()
+        or users.filter(emailaddress__email__iexact=email, emailaddress__verified=True).first()
+    )
 
 
 def _account_id(email: str) -> int | None:
@@ -37,8 +55,7 @@ class AccountAdapter(DefaultAccountAdapter):
         """allauth's messages (address verification, password reset, "you already have an
         account") go through the outbox: an SMTP outage delays them instead of failing the
         request with a 500. Each is for an account that exists (unknown addresses get none)."""
-        user = get_user_model().objects.filter(emailaddress__email__iexact=email).first()
-        user = user or get_user_model().objects.filter(email__iexact=email).first()
+        user = _owner_of(email, context)
         if user is None:
             logger.warning(
                 "account e-mail %s to an address with no account: not sent", template_prefix

@@ -9,6 +9,7 @@ changes both, which spends the link (like Django's password reset links).
 import hashlib
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, validate_totp_code
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -70,7 +71,12 @@ def accept(user, *, password: str, secret: str, code: str) -> None:
     if not validate_totp_code(secret, code):
         raise Refused(_("Ce code ne correspond pas : saisissez le code affiché par l'application."))
     with transaction.atomic():
+        # A second submission at the same moment waits here, then finds the account activated.
+        get_user_model().objects.select_for_update().filter(pk=user.pk).values("pk").first()
+        if has_mfa(user):
+            raise Refused(_("Ce compte est déjà activé : connectez-vous."))
         TOTP.activate(user, secret)
+        RecoveryCodes.activate(user)  # the way back in when the phone is lost
         user.set_password(password)
         user.last_login = timezone.now()
         user.save(update_fields=["password", "last_login"])

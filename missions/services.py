@@ -203,6 +203,7 @@ def withdraw(application: Application, *, actor, reason: str = "") -> None:
                 placement, PlacementStatus.CANCELLED, actor=None, job="application_withdrawn"
             )
             _count_seats(placement.contingent)
+            _settle_contingent(placement.contingent)
 
 
 # Reviews -----------------------------------------------------------------------------------------
@@ -403,17 +404,33 @@ def _propose(contingent: Contingent, placements: list[Placement], *, actor) -> N
 
 def send_contingent(contingent: Contingent, *, actor) -> None:
     """Send the contingent to its partner: its placements are proposed, coordinators told."""
-    placements = list(contingent.placements.filter(status=PlacementStatus.PLANNED))
-    if not placements:
-        raise WorkflowError(_("Ajoutez au moins un·e volontaire avant d'envoyer le contingent."))
     with transaction.atomic():
-        if not transition(contingent, ContingentStatus.SENT_TO_PARTNER, actor=actor):
+        # The lock order: the applications, then their placements, then the contingent.
+        planned = contingent.placements.filter(status=PlacementStatus.PLANNED)
+        list(
+            Application.objects.select_for_update()
+            .filter(pk__in=planned.values("application_id"))
+            .order_by("pk")
+            .values("pk")
+        )
+        placements = list(planned.select_for_update().order_by("pk"))
+        if not placements:
+            if Contingent.objects.filter(
+                pk=contingent.pk, status=ContingentStatus.FORMING
+            ).exists():
+                raise WorkflowError(
+                    _("Ajoutez au moins un·e volontaire avant d'envoyer le contingent.")
+                )
             return  # a second click: already sent, the partner was told once
+        if not transition(contingent, ContingentStatus.SENT_TO_PARTNER, actor=actor):
+            return
         _propose(contingent, placements, actor=actor)
 
 
 def _settle_contingent(contingent: Contingent) -> None:
-    """Move the contingent on when its placements have all moved on."""
+    """Move the contingent on when its placements have all moved on. Read under the contingent's
+    row lock (the last of the order), so that two last decisions at once see each other."""
+    Contingent.objects.select_for_update().filter(pk=contingent.pk).values("pk").first()
     statuses = set(contingent.placements.values_list("status", flat=True))
     live = statuses - {PlacementStatus.DECLINED, PlacementStatus.CANCELLED}
     if (

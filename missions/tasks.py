@@ -1,6 +1,7 @@
 import logging
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from anvt.celery import publish
@@ -24,6 +25,10 @@ def recheck_call(*, batch_id: int) -> None:
         return
     try:
         checking.run_batch(batch)
+    except SoftTimeLimitExceeded:
+        # Too long for one task: left running, the stale-batch sweep resumes it where it stopped.
+        logger.warning("eligibility batch %s reached the time limit: to be resumed", batch_id)
+        return
     except Exception as exc:
         EligibilityBatch.objects.filter(pk=batch_id).update(
             status=BatchStatus.FAILED, error=str(exc)[:2000]

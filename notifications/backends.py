@@ -11,16 +11,17 @@ logger = logging.getLogger(__name__)
 
 
 class Backend:
-    def send(self, notifications, on_sent) -> dict[int, str]:
+    def send(self, notifications, on_sent, keep_alive=lambda: None) -> dict[int, str]:
         """Deliver each notification, calling on_sent(notification) as soon as one is handed
-        over; return {id: error text} for those that failed."""
+        over and keep_alive() before each attempt; return {id: error text} for those that
+        failed."""
         raise NotImplementedError
 
 
 class EmailBackend(Backend):
     """Through Django's default mailer, one connection for the whole batch."""
 
-    def send(self, notifications, on_sent):
+    def send(self, notifications, on_sent, keep_alive=lambda: None):
         errors = {}
         connection = mailers.default
         try:
@@ -32,6 +33,7 @@ class EmailBackend(Backend):
             return {notification.pk: error for notification in notifications}
         try:
             for notification in notifications:
+                keep_alive()
                 message = EmailMultiAlternatives(
                     subject=notification.subject,
                     body=notification.body,
@@ -69,7 +71,7 @@ def _headers(notification) -> dict[str, str]:
 class ConsoleSmsBackend(Backend):
     """Development stand-in for an SMS gateway: writes each SMS to the log."""
 
-    def send(self, notifications, on_sent):
+    def send(self, notifications, on_sent, keep_alive=lambda: None):
         errors = {}
         for notification in notifications:
             profile = getattr(notification.user, "volunteer_profile", None)

@@ -84,6 +84,8 @@ def render(message: Message, channel: str) -> Notification:
             render_to_string(f"{base}/body.html", context) if channel == Channel.EMAIL else ""
         )
     delivered = channel == Channel.IN_APP  # the row itself is the in-app message
+    if delivered and message.event in SECRET_EVENTS:
+        body = body_html = ""  # a link or code that opens an account: e-mail only
     return Notification(
         user=message.user,
         event=message.event,
@@ -181,6 +183,9 @@ def dispatch(notification_ids: list[int]) -> None:
 
 
 BATCH_SIZE = 200
+# Messages whose body opens an account (login codes, reset and invitation links): kept only
+# until sent, never shown in-app, in the admin or in the data export.
+SECRET_EVENTS = frozenset({"account_email", "invitation"})
 # A worker sending a batch refreshes its claim this often (see release_stale_claims): well under
 # NOTIFICATION_STALE_CLAIM_SECONDS, whatever the pace of the SMTP server.
 CLAIM_REFRESH_SECONDS = 10
@@ -243,14 +248,19 @@ def deliver(notification_ids: list[int]) -> Delivery:
         # At once, message by message: a worker killed mid-batch leaves behind only rows that
         # were really not handed over, which the periodic job sends again. The message is out:
         # a database that fails now is tried again before the row is left to be sent twice.
+        secret = {"body": "", "body_html": ""} if notification.event in SECRET_EVENTS else {}
         _with_database_retries(
             lambda: Notification.objects.filter(pk=notification.pk).update(
-                state=State.SENT, sent_at=timezone.now(), last_error=""
+                state=State.SENT, sent_at=timezone.now(), last_error="", **secret
             )
         )
         outcome.sent.append(notification.pk)
+        keep_alive()
+
+    def keep_alive():
+        """Still at work: the claim of the rest of the batch is not stale (called around every
+        attempt, sent or not, so that slow refusals do not let another worker take the rows)."""
         if time.monotonic() - refreshed[0] > CLAIM_REFRESH_SECONDS:
-            # Still at work: the claim of the rest of the batch is not stale.
             Notification.objects.filter(pk__in=claimed, state=State.SENDING).update(
                 claimed_at=timezone.now()
             )
@@ -259,7 +269,7 @@ def deliver(notification_ids: list[int]) -> Delivery:
     errors: dict[int, str] = {}
     for channel, batch in by_channel.items():
         try:
-            errors.update(backend_for(channel).send(batch, mark_sent))
+            errors.update(backend_for(channel).send(batch, mark_sent, keep_alive=keep_alive))
         except DatabaseError:
             raise  # the task retries; the claims are released by the periodic job
         except Exception as exc:
@@ -270,7 +280,8 @@ def deliver(notification_ids: list[int]) -> Delivery:
         attempts = dict(Notification.objects.filter(pk__in=errors).values_list("pk", "attempts"))
         for pk, error in errors.items():
             final = attempts[pk] >= settings.NOTIFICATION_MAX_ATTEMPTS
-            Notification.objects.filter(pk=pk).update(
+            # Only a row still ours: one released meanwhile may have been sent by another worker.
+            Notification.objects.filter(pk=pk, state=State.SENDING).update(
                 state=State.FAILED if final else State.PENDING, last_error=error
             )
             (outcome.failed if final else outcome.to_retry).append(pk)

@@ -16,6 +16,7 @@ from missions.enums import APPLICATION_WITHDRAWABLE
 from missions.models import Application
 from missions.services import volunteer_data_changed, withdraw
 from notifications.models import Notification
+from notifications.services import SECRET_EVENTS
 from volunteers.enums import VerificationStatus
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
 from volunteers.uploads import safe_name
@@ -255,7 +256,7 @@ def export_data(user) -> str:
                 "created_at": n.created_at,
                 "read_at": n.read_at,
             }
-            for n in Notification.objects.filter(user=user)
+            for n in Notification.objects.filter(user=user).exclude(event__in=SECRET_EVENTS)
         ],
     }
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)

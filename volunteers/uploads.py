@@ -51,10 +51,11 @@ PDF_ACTIVE_KEYS = frozenset(
         "/EmbeddedFile",
         "/EmbeddedFiles",
         "/RichMedia",
-        "/AcroForm",
         "/XFA",
     }
 )
+# Form fields that can be filled in; a signature field (/Sig) is allowed: signed certificates.
+PDF_FORM_FIELDS = frozenset({"/Tx", "/Btn", "/Ch"})
 # Actions that run something, send something or open another file (links, /URI and /GoTo, are
 # allowed: a CV links to a web page). "/S" names other things too (tags, masks), hence a list.
 PDF_ACTIVE_ACTIONS = frozenset(
@@ -132,7 +133,7 @@ def _pdf_is_active(content: bytes) -> bool:
     """Whether any object of the PDF carries active content (see the module's docstring)."""
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted:
+        if reader.is_encrypted and not reader.decrypt(""):
             return True  # its objects cannot be read, so they cannot be checked
         return any(_active(obj) for obj in _objects(reader))
     except (PdfReadError, ValueError, KeyError, TypeError, RecursionError) as exc:
@@ -151,11 +152,15 @@ def _objects(reader: PdfReader):
 def _active(obj, depth: int = 0) -> bool:
     """Whether this object, or a direct object inside it, carries active content. Indirect
     references are not followed: every indirect object is checked on its own."""
-    if depth > 50 or isinstance(obj, IndirectObject):
+    if isinstance(obj, IndirectObject):
         return False
+    if depth > 50:
+        return True  # nested deeper than any real document: refused rather than trusted
     if isinstance(obj, DictionaryObject):
         if PDF_ACTIVE_KEYS & set(obj.keys()) or obj.get("/S") in PDF_ACTIVE_ACTIONS:
             return True
+        if obj.get("/FT") in PDF_FORM_FIELDS:
+            return True  # a fillable field (a signature field, /Sig, is allowed)
         return any(_active(value, depth + 1) for value in obj.values())
     if isinstance(obj, ArrayObject):
         return any(_active(value, depth + 1) for value in obj)
@@ -219,8 +224,12 @@ def preview_png(field_file, content_type: str) -> bytes:
             pages = []
             for index in range(min(len(document), PREVIEW_PAGES)):
                 page = document[index]
-                scale = PREVIEW_WIDTH / max(page.get_width(), 1)
-                pages.append(page.render(scale=min(scale, 3)).to_pil().convert("RGB"))
+                width, height = max(page.get_width(), 1), max(page.get_height(), 1)
+                # A page no taller than two screens of preview, whatever its stated size.
+                scale = min(PREVIEW_WIDTH / width, 2 * PREVIEW_WIDTH / height, 3)
+                pages.append(page.render(scale=scale).to_pil().convert("RGB"))
+        except pdfium.PdfiumError as exc:
+            raise ValueError("unrenderable PDF") from exc
         finally:
             document.close()
         if not pages:

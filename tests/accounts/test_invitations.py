@@ -1,15 +1,18 @@
 """Staff and partner accounts are activated by an invitation: TOTP and password in one step, so
 that a password alone never opens them (issue 12, item 13)."""
 
+import io
 import re
 import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
-from accounts.invitations import invitation_link, invite
+from accounts.invitations import accept, invitation_link, invite
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, has_mfa
 from anvt.errors import Refused
 from notifications.models import Notification
@@ -54,7 +57,8 @@ def test_the_invitation_sets_up_totp_and_the_password_together_then_is_spent(
     new_manager.refresh_from_db()
     assert not new_manager.has_usable_password()  # the old password no longer works
     email = Notification.objects.get(user=new_manager, event="invitation", channel="email")
-    assert link in email.body
+    assert link in mail.outbox[-1].body and mail.outbox[-1].to == [new_manager.email]
+    assert email.body == ""  # the link opens the account: not kept once sent
 
     path = _path(new_manager)
     page = client.get(path)
@@ -101,3 +105,26 @@ def test_the_admin_sends_invitations(client, new_manager, django_user_model):
     )
     assert "1 invitation(s) envoyée(s)." in response.text
     assert Notification.objects.filter(user=new_manager, event="invitation").exists()
+
+
+def test_a_superuser_made_on_the_command_line_is_invited_from_it(django_user_model):
+    admin_user = django_user_model.objects.create_superuser("root@anvt.tg", PASSWORD)
+    output = io.StringIO()
+    call_command("invite", "root@anvt.tg", stdout=output)
+    assert "/accounts/invitation/" in output.getvalue()
+    admin_user.refresh_from_db()
+    assert not admin_user.has_usable_password()
+
+
+def test_accepting_twice_activates_once_with_recovery_codes(new_manager):
+    invite(new_manager)
+    secret = "JBSWY3DPEHPK3PXP"
+    accept(new_manager, password=NEW_PASSWORD, secret=secret, code=_code(secret))
+    with pytest.raises(Refused):
+        accept(new_manager, password="Autre-2026!", secret=secret, code=_code(secret))
+    assert sorted(new_manager.authenticator_set.values_list("type", flat=True)) == [
+        "recovery_codes",
+        "totp",
+    ]
+    new_manager.refresh_from_db()
+    assert new_manager.check_password(NEW_PASSWORD)

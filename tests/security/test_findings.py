@@ -5,9 +5,11 @@ import io
 import time
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -176,7 +178,8 @@ def test_the_locked_out_owner_can_ask_for_a_one_time_code_by_email(
         response = client.post(reverse("account_request_login_code"), {"email": volunteer.email})
     assert response.status_code == 302
     code = Notification.objects.filter(user=volunteer, event="account_email").latest("pk")
-    assert code.to_address == volunteer.email and "code" in code.body.lower()
+    assert (code.to_address, code.state, code.body) == (volunteer.email, "sent", "")  # spent
+    assert "code" in mail.outbox[-1].body.lower() and mail.outbox[-1].to == [volunteer.email]
     cache.clear()
 
 
@@ -267,6 +270,14 @@ def test_an_id_too_large_for_the_database_is_a_form_error(manager_client, call):
     assert {"missions", "reviewers"} <= set(response.context["form"].errors)
 
 
+def _nested_actions(depth: int) -> bytes:
+    """A link whose /Next chain, `depth` links deep, ends in JavaScript."""
+    action = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+    for _ in range(depth):
+        action = b"<< /S /URI /URI (https://anvt.tg) /Next " + action + b" >>"
+    return action
+
+
 @pytest.mark.parametrize(
     "content",
     [
@@ -274,15 +285,26 @@ def test_an_id_too_large_for_the_database_is_a_form_error(manager_client, call):
         pdf_hiding_in_an_object_stream(b"<< /S /JavaScript /JS (app.alert(1)) >>"),
         pdf_bytes(catalog=b"/OpenAction 4 0 R ", extra={4: b"<< /S /Launch /F (cmd.exe) >>"}),
         pdf_bytes(catalog=b"/Names << /EmbeddedFiles << /Names [] >> >> "),
-        pdf_bytes(catalog=b"/AcroForm << /Fields [] >> "),
+        pdf_bytes(
+            catalog=b"/AcroForm << /Fields [4 0 R] >> ", extra={4: b"<< /FT /Tx /T (Nom) >>"}
+        ),
+        pdf_bytes(catalog=b"/OpenAction " + _nested_actions(60) + b" "),
     ],
-    ids=["escaped-name", "object-stream", "launch", "embedded-file", "form"],
+    ids=["escaped-name", "object-stream", "launch", "embedded-file", "form", "deep-chain"],
 )
 def test_pdfs_with_active_content_are_refused_however_hidden(content):
     """A byte search let escaped names and compressed object streams through."""
     with pytest.raises(ValidationError) as error:
         check_upload(SimpleUploadedFile("cv.pdf", content))
     assert "contient du contenu actif" in error.value.messages[0]
+
+
+def test_a_signed_pdf_certificate_is_accepted():
+    signed = pdf_bytes(
+        catalog=b"/AcroForm << /Fields [4 0 R] /SigFlags 3 >> ",
+        extra={4: b"<< /FT /Sig /T (Signature1) >>"},
+    )
+    assert check_upload(SimpleUploadedFile("attestation.pdf", signed)) == "application/pdf"
 
 
 def test_a_pdf_with_links_is_accepted():
@@ -332,3 +354,20 @@ def test_a_nul_byte_in_a_reason_is_a_form_error_and_changes_nothing(client, mana
     assert response.status_code == 200
     mission.refresh_from_db()
     assert (mission.status, mission.review_comment) == ("proposed", "")
+
+
+def test_an_address_added_unverified_by_someone_else_never_gets_its_owners_codes(
+    client, volunteer, other_volunteer, django_capture_on_commit_callbacks
+):
+    """Kossi added Ama's address to his account (unverified): her login code was filed under
+    his account, and his data export showed it."""
+    cache.clear()
+    EmailAddress.objects.create(user=other_volunteer, email=volunteer.email, verified=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_request_login_code"), {"email": volunteer.email})
+    code = Notification.objects.get(event="account_email")
+    assert code.user == volunteer
+    client.force_login(other_volunteer)
+    export = client.get(reverse("volunteers:my_data_export")).content.decode()
+    assert mail.outbox[-1].body.split()[-1] not in export
+    assert "account_email" not in export
