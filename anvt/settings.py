@@ -348,7 +348,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "missions.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=30),
     },
+    "placement-deadlines": {
+        "task": "missions.tasks.placement_deadlines",
+        "schedule": crontab(minute=5),
+    },
 }
+# A recorded departure, arrival or return may be corrected this many days after its recording.
+PLACEMENT_DATE_CORRECTION_DAYS = env_int("PLACEMENT_DATE_CORRECTION_DAYS", 30)
+# Whom volunteers and partners write to at ANVT (the placement page shows it).
+ANVT_CONTACT_EMAIL = env("ANVT_CONTACT_EMAIL", "vir@anvt.tg")
+ANVT_CONTACT_PHONE = env("ANVT_CONTACT_PHONE", "+228 22 21 00 00")
 
 # Security. Development (DEBUG) serves plain HTTP; production defaults are strict.
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

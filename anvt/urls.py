@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from anvt import views
+from partner_space.host import host_decision
 
 # The admin's login and its two-factor requirement: accounts/admin.py.
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("equipe/", include("staff.urls")),
     path("partenaires/", include("partner_space.urls")),
+    # The host structure's signed, single-use link (no account): partner_space/host.py.
+    path("accueil/<int:pk>/<str:token>/", host_decision, name="host_decision"),
     path("notifications/", include("notifications.urls")),
     path("", include("missions.urls")),
     path("", include("volunteer_space.urls")),

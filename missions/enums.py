@@ -17,6 +17,8 @@ class Actor(models.TextChoices):
     STAFF = "staff", _("l'équipe de l'ANVT")
     MANAGER = "manager", _("un·e responsable de programme")
     COORDINATOR = "coordinator", _("le partenaire")
+    # The host structure's contact, through the signed link of the placement (no account needed).
+    HOST = "host", _("la structure d'accueil")
     SYSTEM = "system", _("le système")
 
 
@@ -49,11 +51,14 @@ class ApplicationStatus(models.TextChoices):
     UNDER_REVIEW = "under_review", _("En cours d'examen")
     RETURNED_FOR_CORRECTION = "returned_for_correction", _("À corriger")
     SHORTLISTED = "shortlisted", _("Présélectionnée")
+    # Proposed to a partner, which has not confirmed yet (nor the host structure).
+    PROPOSED = "proposed", _("Proposée à un partenaire")
+    # Every party has confirmed: ANVT, the sending partner and the host structure.
     SELECTED = "selected", _("Sélectionnée")
     WAITLISTED = "waitlisted", _("Sur liste d'attente")
     REJECTED = "rejected", _("Non retenue")
     WITHDRAWN = "withdrawn", _("Retirée")
-    PLACED = "placed", _("Affectation confirmée")
+    DEPARTED = "departed", _("Partie en mission")
     ON_MISSION = "on_mission", _("En mission")
     COMPLETED = "completed", _("Mission terminée")
     INTERRUPTED = "interrupted", _("Mission interrompue")
@@ -90,10 +95,10 @@ APPLICATION_REVIEWABLE = frozenset(
 # A decision has been taken (for the time from submission to decision).
 APPLICATION_DECIDED = frozenset(
     {
+        ApplicationStatus.PROPOSED,
         ApplicationStatus.SELECTED,
         ApplicationStatus.WAITLISTED,
         ApplicationStatus.REJECTED,
-        ApplicationStatus.PLACED,
     }
 )
 APPLICATION_WITHDRAWABLE = frozenset(
@@ -105,9 +110,9 @@ APPLICATION_WITHDRAWABLE = frozenset(
         ApplicationStatus.UNDER_REVIEW,
         ApplicationStatus.RETURNED_FOR_CORRECTION,
         ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.PROPOSED,
         ApplicationStatus.SELECTED,
         ApplicationStatus.WAITLISTED,
-        ApplicationStatus.PLACED,
     }
 )
 
@@ -122,15 +127,21 @@ APPLICATION_TRANSITIONS = {
     (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.SHORTLISTED): Actor.MANAGER,
     (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.REJECTED): Actor.MANAGER,
     (ApplicationStatus.UNDER_REVIEW, ApplicationStatus.RETURNED_FOR_CORRECTION): Actor.MANAGER,
-    (ApplicationStatus.SHORTLISTED, ApplicationStatus.SELECTED): Actor.MANAGER,
     (ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED): Actor.MANAGER,
     (ApplicationStatus.SHORTLISTED, ApplicationStatus.REJECTED): Actor.MANAGER,
-    (ApplicationStatus.WAITLISTED, ApplicationStatus.SELECTED): Actor.MANAGER,
     (ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED): Actor.MANAGER,
-    # Taken out of a contingent, or declined by the partner: back among the shortlisted.
-    (ApplicationStatus.SELECTED, ApplicationStatus.SHORTLISTED): {Actor.MANAGER, Actor.SYSTEM},
-    (ApplicationStatus.SELECTED, ApplicationStatus.PLACED): Actor.SYSTEM,
-    (ApplicationStatus.PLACED, ApplicationStatus.ON_MISSION): Actor.SYSTEM,
+    # While its contingent forms, an application keeps its status: the volunteer is told only
+    # what is decided. The contingent sent, she is proposed to its partner...
+    (ApplicationStatus.SHORTLISTED, ApplicationStatus.PROPOSED): Actor.MANAGER,
+    (ApplicationStatus.WAITLISTED, ApplicationStatus.PROPOSED): Actor.MANAGER,
+    # ...declined by the partner or the host, or the proposal withdrawn (the placement's own
+    # change names the manager): back on the shortlist.
+    (ApplicationStatus.PROPOSED, ApplicationStatus.SHORTLISTED): Actor.SYSTEM,
+    # Selected once every party has confirmed (the last confirmation moves it).
+    (ApplicationStatus.PROPOSED, ApplicationStatus.SELECTED): Actor.SYSTEM,
+    (ApplicationStatus.SELECTED, ApplicationStatus.DEPARTED): Actor.SYSTEM,
+    (ApplicationStatus.DEPARTED, ApplicationStatus.ON_MISSION): Actor.SYSTEM,
+    (ApplicationStatus.DEPARTED, ApplicationStatus.INTERRUPTED): Actor.SYSTEM,
     (ApplicationStatus.ON_MISSION, ApplicationStatus.COMPLETED): Actor.SYSTEM,
     (ApplicationStatus.ON_MISSION, ApplicationStatus.INTERRUPTED): Actor.SYSTEM,
     **{(status, ApplicationStatus.WITHDRAWN): Actor.OWNER for status in APPLICATION_WITHDRAWABLE},
@@ -155,10 +166,8 @@ CONTINGENT_TRANSITIONS = {
         ContingentStatus.CONFIRMED,
         ContingentStatus.SENT_TO_PARTNER,
     ): Actor.MANAGER,  # a freed seat is offered again
-    (ContingentStatus.CONFIRMED, ContingentStatus.DEPARTED): {
-        Actor.MANAGER,
-        Actor.SYSTEM,
-    },  # or: every placement departed
+    # Only when every placement has left: no contingent "departed" while nobody has.
+    (ContingentStatus.CONFIRMED, ContingentStatus.DEPARTED): Actor.SYSTEM,
     (ContingentStatus.DEPARTED, ContingentStatus.COMPLETED): Actor.SYSTEM,  # every placement ended
 }
 
@@ -168,10 +177,13 @@ class PlacementStatus(models.TextChoices):
     # forms, before the partner sees it, and ends `cancelled` when the volunteer withdraws.
     PLANNED = "planned", _("Prévue")
     PROPOSED = "proposed", _("Proposée au partenaire")
-    CONFIRMED = "confirmed", _("Confirmée")
-    DECLINED = "declined", _("Refusée par le partenaire")
+    # The chain of confirmations: the sending partner has confirmed, the host structure has not.
+    HOST_PENDING = "host_pending", _("En attente de la structure d'accueil")
+    CONFIRMED = "confirmed", _("Confirmée par toutes les parties")
+    DECLINED = "declined", _("Refusée")
     CANCELLED = "cancelled", _("Annulée")
     DEPARTED = "departed", _("Partie")
+    ARRIVED = "arrived", _("Arrivée, en mission")
     COMPLETED = "completed", _("Terminée")
     INTERRUPTED = "interrupted", _("Interrompue")
 
@@ -181,29 +193,62 @@ PLACEMENT_HOLDS_SEAT = frozenset(
     {
         PlacementStatus.PLANNED,
         PlacementStatus.PROPOSED,
+        PlacementStatus.HOST_PENDING,
         PlacementStatus.CONFIRMED,
         PlacementStatus.DEPARTED,
+        PlacementStatus.ARRIVED,
         PlacementStatus.COMPLETED,
         PlacementStatus.INTERRUPTED,
     }
 )
+# Placements waiting for a party's decision, each with its deadline.
+PLACEMENT_AWAITING = frozenset({PlacementStatus.PROPOSED, PlacementStatus.HOST_PENDING})
 # Placements that keep the volunteer busy (one at a time).
-PLACEMENT_BUSY = frozenset({PlacementStatus.CONFIRMED, PlacementStatus.DEPARTED})
+PLACEMENT_BUSY = frozenset(
+    {PlacementStatus.CONFIRMED, PlacementStatus.DEPARTED, PlacementStatus.ARRIVED}
+)
+PLACEMENT_AWAY = frozenset({PlacementStatus.DEPARTED, PlacementStatus.ARRIVED})
 PLACEMENT_ENDED = frozenset({PlacementStatus.COMPLETED, PlacementStatus.INTERRUPTED})
 PLACEMENT_TRANSITIONS = {
     (PlacementStatus.PLANNED, PlacementStatus.PROPOSED): Actor.MANAGER,
+    # The sending partner confirms: on to the host structure, or confirmed when it hosts itself.
+    (PlacementStatus.PROPOSED, PlacementStatus.HOST_PENDING): Actor.COORDINATOR,
     (PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED): Actor.COORDINATOR,
     (PlacementStatus.PROPOSED, PlacementStatus.DECLINED): Actor.COORDINATOR,
+    (PlacementStatus.HOST_PENDING, PlacementStatus.CONFIRMED): Actor.HOST,
+    (PlacementStatus.HOST_PENDING, PlacementStatus.DECLINED): Actor.HOST,
     (PlacementStatus.CONFIRMED, PlacementStatus.DEPARTED): {Actor.COORDINATOR, Actor.MANAGER},
-    (PlacementStatus.DEPARTED, PlacementStatus.COMPLETED): {Actor.COORDINATOR, Actor.MANAGER},
+    (PlacementStatus.DEPARTED, PlacementStatus.ARRIVED): {Actor.COORDINATOR, Actor.MANAGER},
     (PlacementStatus.DEPARTED, PlacementStatus.INTERRUPTED): {Actor.COORDINATOR, Actor.MANAGER},
+    (PlacementStatus.ARRIVED, PlacementStatus.COMPLETED): {Actor.COORDINATOR, Actor.MANAGER},
+    (PlacementStatus.ARRIVED, PlacementStatus.INTERRUPTED): {Actor.COORDINATOR, Actor.MANAGER},
     (PlacementStatus.PLANNED, PlacementStatus.CANCELLED): {
         Actor.MANAGER,
         Actor.SYSTEM,
     },  # removed, or the volunteer withdrew
-    (PlacementStatus.PROPOSED, PlacementStatus.CANCELLED): Actor.SYSTEM,
+    # The volunteer withdrew (the system), or a manager withdrew a proposal left unanswered.
+    (PlacementStatus.PROPOSED, PlacementStatus.CANCELLED): {Actor.MANAGER, Actor.SYSTEM},
+    (PlacementStatus.HOST_PENDING, PlacementStatus.CANCELLED): {Actor.MANAGER, Actor.SYSTEM},
     (PlacementStatus.CONFIRMED, PlacementStatus.CANCELLED): Actor.SYSTEM,
 }
+
+
+class Party(models.TextChoices):
+    """The parties of the chain of confirmations."""
+
+    PARTNER = "partner", _("le partenaire d'envoi")
+    HOST = "host", _("la structure d'accueil")
+
+
+class PlacementEventKind(models.TextChoices):
+    """What happens to a placement besides its status changes (those are StatusChange rows)."""
+
+    HOST_LINK_SENT = "host_link_sent", _("Lien de confirmation envoyé à la structure d'accueil")
+    REMINDER = "reminder", _("Rappel avant la date limite")
+    REMINDER_DAY = "reminder_day", _("Rappel le jour de la date limite")
+    ESCALATED = "escalated", _("Date limite dépassée : responsables prévenu·e·s")
+    DEADLINE_EXTENDED = "deadline_extended", _("Date limite prolongée")
+    DATE_CORRECTED = "date_corrected", _("Date corrigée")
 
 
 class IncomingStatus(models.TextChoices):

@@ -21,6 +21,8 @@ from missions.enums import (
     Direction,
     IncomingStatus,
     MissionStatus,
+    Party,
+    PlacementEventKind,
     PlacementStatus,
     Recommendation,
 )
@@ -81,6 +83,18 @@ class Mission(models.Model):
         on_delete=models.PROTECT,
         related_name="missions",
         verbose_name=_("partenaire d'accueil"),
+    )
+    # The structure that receives the volunteer when it is not the partner itself (an
+    # association, a town hall): it confirms each placement in its turn (the chain of
+    # confirmations), through a link sent to its contact.
+    host = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_missions",
+        verbose_name=_("structure d'accueil"),
+        help_text=_("Laisser vide si le partenaire accueille lui-même."),
     )
     country = CountryField(_("pays"))
     city = models.CharField(_("ville ou région"), max_length=120)
@@ -204,6 +218,16 @@ class Call(models.Model):
         help_text=_("Laisser vide pour la date de clôture."),
     )
     max_choices = models.PositiveSmallIntegerField(_("missions au choix"), default=3)
+    min_reviews = models.PositiveSmallIntegerField(
+        _("évaluations avant présélection"),
+        default=2,
+        help_text=_("En dessous, un·e responsable doit motiver la présélection."),
+    )
+    confirmation_days = models.PositiveSmallIntegerField(
+        _("délai de réponse des partenaires (jours)"),
+        default=10,
+        help_text=_("Pour le partenaire d'envoi, puis pour la structure d'accueil."),
+    )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
 
     objects = CallQuerySet.as_manager()
@@ -221,6 +245,9 @@ class Call(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(max_choices__gt=0), name="call_max_choices_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmation_days__gt=0), name="call_confirmation_days_positive"
             ),
         ]
 
@@ -273,6 +300,11 @@ class Application(models.Model):
         Mission, through="ApplicationChoice", related_name="applications"
     )
     motivation = models.TextField(_("motivation"), blank=True)
+    # The volunteer's consent, given when she sends the application, that the partners she is
+    # proposed to may read her documents (each reading is logged; she sees the log).
+    share_documents = models.BooleanField(
+        _("documents partagés avec les partenaires"), default=False
+    )
     status = models.CharField(
         _("statut"),
         max_length=24,
@@ -528,6 +560,11 @@ class PlacementQuerySet(ManagedQuerySet):
             status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED]
         )
 
+    def of_volunteer(self, user):
+        """The volunteer's placements once proposed: a contingent still forming is ANVT's draft,
+        and tells her nothing yet."""
+        return self.filter(volunteer=user).exclude(status=PlacementStatus.PLANNED)
+
 
 class Placement(models.Model):
     contingent = models.ForeignKey(
@@ -553,16 +590,41 @@ class Placement(models.Model):
     mission = models.ForeignKey(
         Mission, on_delete=models.PROTECT, related_name="placements", verbose_name=_("mission")
     )
+    # The mission's host structure when the placement was made (None: the partner hosts).
+    host = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_placements",
+        verbose_name=_("structure d'accueil"),
+    )
     status = models.CharField(
         _("statut"),
         max_length=12,
         choices=PlacementStatus.choices,
         default=PlacementStatus.PLANNED,
     )
+    # The deadline of the step waiting now (the partner's, then the host's decision).
+    deadline = models.DateTimeField(_("date limite de réponse"), null=True, blank=True)
+    declined_by = models.CharField(
+        _("refusée par"), max_length=8, choices=Party.choices, blank=True
+    )
     decline_reason = models.TextField(_("motif du refus"), blank=True)
+    decline_reason_shared = models.BooleanField(
+        _("motif transmis au ou à la volontaire"), default=False
+    )
     interruption_reason = models.TextField(_("motif de l'interruption"), blank=True)
     proposed_at = models.DateTimeField(_("proposée le"), null=True, blank=True)
     decided_at = models.DateTimeField(_("décision du partenaire le"), null=True, blank=True)
+    host_decided_at = models.DateTimeField(
+        _("décision de la structure d'accueil le"), null=True, blank=True
+    )
+    host_decided_by = models.CharField(
+        _("décision de la structure d'accueil par"), max_length=150, blank=True
+    )
+    # The secret of the host's single-use link (missions.hostlinks); emptied once it is used.
+    host_token = models.CharField(_("jeton du lien d'accueil"), max_length=64, blank=True)
     actual_departure = models.DateField(_("départ effectif"), null=True, blank=True)
     arrival_date = models.DateField(_("arrivée"), null=True, blank=True)
     return_date = models.DateField(_("retour"), null=True, blank=True)
@@ -605,10 +667,78 @@ class Placement(models.Model):
                 | Q(return_date__gte=F("actual_departure")),
                 name="placement_returns_after_departure",
             ),
+            models.CheckConstraint(
+                condition=Q(arrival_date__isnull=True)
+                | Q(actual_departure__isnull=True)
+                | Q(arrival_date__gte=F("actual_departure")),
+                name="placement_arrives_after_departure",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.application.volunteer} → {self.mission}"
+
+    @property
+    def waiting_for(self) -> str:
+        """The party whose decision the placement waits for, or ""."""
+        return {
+            PlacementStatus.PROPOSED: Party.PARTNER,
+            PlacementStatus.HOST_PENDING: Party.HOST,
+        }.get(self.status, "")
+
+    @property
+    def planned_departure(self) -> date:
+        return self.contingent.planned_departure or self.mission.start_date
+
+    @property
+    def planned_return(self) -> date:
+        return self.mission.end_date
+
+    def deadline_passed(self, moment=None) -> bool:
+        return self.deadline is not None and (moment or timezone.now()) >= self.deadline
+
+
+class PlacementEvent(models.Model):
+    """What happened to a placement besides its status changes: links sent, reminders,
+    escalations, extended deadlines, corrected dates. Append-only, like the audit trail; `key`
+    makes a once-only event (a reminder) happen once however often its job runs."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.CASCADE, related_name="events", verbose_name=_("affectation")
+    )
+    kind = models.CharField(_("événement"), max_length=24, choices=PlacementEventKind.choices)
+    party = models.CharField(_("partie"), max_length=8, choices=Party.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    # What the event needs to be told again: the dates of a correction and its reason, the new
+    # deadline, the address a link went to.
+    data = models.JSONField(_("détail"), default=dict, blank=True)
+    key = models.CharField(_("clé d'unicité"), max_length=120, blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("événement d'une affectation")
+        verbose_name_plural = _("événements des affectations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~Q(key=""), name="placement_event_once_per_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id}: {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("PlacementEvent rows are append-only.")
+        super().save(*args, **kwargs)
 
 
 class IncomingQuerySet(ManagedQuerySet):

@@ -3,17 +3,26 @@ a partner must act on, whom a contingent may take. Views call these; they hold n
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_programme_manager
 from audit.models import AccessLog, StatusChange
 from missions import eligibility
-from missions.enums import ApplicationStatus, IncomingStatus, PlacementStatus
+from missions.enums import (
+    PLACEMENT_HOLDS_SEAT,
+    ApplicationStatus,
+    IncomingStatus,
+    Party,
+    PlacementEventKind,
+    PlacementStatus,
+    Recommendation,
+)
 from missions.models import (
     Application,
     ApplicationChoice,
@@ -22,7 +31,8 @@ from missions.models import (
     Placement,
     Review,
 )
-from volunteers.enums import VerificationStatus
+from partners.models import PartnerMembership
+from volunteers.enums import DocumentKind, VerificationStatus
 from volunteers.models import Document
 
 P = PlacementStatus
@@ -54,13 +64,13 @@ def reports_due(placements, today: date) -> list[tuple[Placement, str]]:
     for placement in placements:
         mission = placement.mission
         if (
-            placement.status == P.DEPARTED
+            placement.status in (P.DEPARTED, P.ARRIVED)
             and not placement.midterm_report
             and today >= report_midpoint(placement)
         ):
             due.append((placement, "midterm"))
         if (
-            placement.status in (P.DEPARTED, P.COMPLETED, P.INTERRUPTED)
+            placement.status in (P.DEPARTED, P.ARRIVED, P.COMPLETED, P.INTERRUPTED)
             and not placement.final_report
             and today >= (placement.return_date or mission.end_date)
         ):
@@ -88,7 +98,10 @@ def partner_agenda(placements: list[Placement], incoming: list[IncomingVolunteer
         if placement.status == P.PROPOSED
     ]
     return PartnerAgenda(
-        to_confirm=sorted(to_confirm, key=lambda item: -item[1]),
+        # The nearest deadline first.
+        to_confirm=sorted(
+            to_confirm, key=lambda item: (item[0].deadline is None, item[0].deadline)
+        ),
         reports_due=reports_due(placements, today),
         incoming_todo=[
             item
@@ -108,6 +121,8 @@ def contingent_candidates(contingent: Contingent):
             call=contingent.call,
             status__in=[ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED],
         )
+        # Those already in a contingent (still forming) are not offered twice.
+        .exclude(placements__status__in=PLACEMENT_HOLDS_SEAT)
         .select_related("volunteer", "volunteer__volunteer_profile")
         .prefetch_related(
             Prefetch(
@@ -169,6 +184,12 @@ def application_timeline(
     if with_actor:
         changes = changes.select_related("actor")
     labels = dict(ApplicationStatus.choices)
+    changes = list(changes)
+    if not with_actor:
+        for change in changes:
+            # The volunteer's view: a manager's reason for shortlisting early is ANVT's own note.
+            if change.to_status == ApplicationStatus.SHORTLISTED and change.actor_id:
+                change.reason = ""
     return [(change, labels.get(change.to_status, change.to_status)) for change in changes]
 
 
@@ -293,3 +314,189 @@ def contingent_roster_rows(contingent: Contingent) -> tuple[list[str], Iterable[
     return header, (
         (*row[:6], labels.get(row[6], row[6]), row[7] or "", row[8] or "") for row in rows
     )
+
+
+# The placement handshake, as each party's page tells it -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a placement, told in order: `state` is done, waiting (its deadline, if any),
+    declined, or to come."""
+
+    label: str
+    state: str
+    on: object = None  # a date or a datetime: when it was done, planned or due
+    who: str = ""
+
+
+def _partner_state(placement: Placement) -> str:
+    if placement.declined_by == Party.PARTNER:
+        return "declined"
+    if placement.status == P.PROPOSED:
+        return "waiting"
+    return "done" if placement.decided_at else "to_come"
+
+
+def _host_state(placement: Placement) -> str:
+    if placement.declined_by == Party.HOST:
+        return "declined"
+    if placement.status == P.HOST_PENDING:
+        return "waiting"
+    return "done" if placement.host_decided_at else "to_come"
+
+
+def placement_chain(placement: Placement) -> list[Step]:
+    """The chain of confirmations: ANVT, the sending partner, then the host structure."""
+    steps = [
+        Step(_("Proposition de l'ANVT"), "done", placement.proposed_at, _("ANVT")),
+        Step(
+            _("Confirmation du partenaire d'envoi"),
+            _partner_state(placement),
+            placement.decided_at if _partner_state(placement) != "waiting" else placement.deadline,
+            placement.contingent.partner.name,
+        ),
+    ]
+    if placement.host_id:
+        state = _host_state(placement)
+        steps.append(
+            Step(
+                _("Confirmation de la structure d'accueil"),
+                state,
+                placement.deadline if state == "waiting" else placement.host_decided_at,
+                placement.host.name,
+            )
+        )
+    return steps
+
+
+def next_steps(placement: Placement) -> list[Step]:
+    """Every step from the proposal to the return, in order, each done, waiting or to come; the
+    first one not done is the next. Empty for a placement that ended before departure."""
+    if placement.status in (P.DECLINED, P.CANCELLED):
+        return []
+    steps = placement_chain(placement)
+    dated = [
+        (_("Départ"), placement.actual_departure, placement.planned_departure),
+        (_("Arrivée sur place"), placement.arrival_date, None),
+        (_("Fin de mission et retour"), placement.return_date, placement.planned_return),
+    ]
+    for label, actual, planned in dated:
+        steps.append(Step(label, "done" if actual else "to_come", actual or planned))
+    first_open = next((i for i, step in enumerate(steps) if step.state != "done"), None)
+    if first_open is not None and steps[first_open].state == "to_come":
+        step = steps[first_open]
+        steps[first_open] = Step(step.label, "next", step.on, step.who)
+    return steps
+
+
+def placement_history(placement: Placement) -> list[tuple[object, str, str, object]]:
+    """The placement's status changes and events (links sent, reminders, escalations, extended
+    deadlines, corrected dates), oldest first: (when, what, detail, who)."""
+    labels = dict(P.choices)
+    rows = [
+        (
+            change.created_at,
+            labels.get(change.to_status, change.to_status),
+            change.reason,
+            change.actor or change.job,
+        )
+        for change in StatusChange.objects.for_object(placement).select_related("actor")
+    ]
+    for event in placement.events.select_related("actor"):
+        detail = ""
+        if event.kind == PlacementEventKind.DATE_CORRECTED:
+            old, new = (date.fromisoformat(event.data[k]) for k in ("old", "new"))
+            detail = (
+                f"{date_format(old, 'SHORT_DATE_FORMAT')} → {date_format(new, 'SHORT_DATE_FORMAT')}"
+                f" · {event.data.get('reason', '')}"
+            )
+        elif event.data.get("deadline"):
+            detail = _("date limite : %(date)s") % {
+                "date": date_format(
+                    timezone.localtime(datetime.fromisoformat(event.data["deadline"])),
+                    "DATETIME_FORMAT",
+                )
+            }
+        if event.data.get("to"):
+            detail = f"{detail} · {event.data['to']}"
+        rows.append(
+            (
+                event.created_at,
+                event.get_kind_display(),
+                detail,
+                event.actor or event.get_party_display(),
+            )
+        )
+    return sorted(rows, key=lambda row: row[0])
+
+
+@dataclass
+class ReviewSummary:
+    """ANVT's assessment as a partner reads it: the average of each criterion (out of 5), the
+    total (out of 20), and how many reviewers recommend each outcome; no reviewer's name."""
+
+    count: int
+    criteria: list[tuple[str, float]]
+    total: float | None
+    recommendations: list[tuple[str, int]]
+
+
+def review_summary(application: Application) -> ReviewSummary:
+    reviews = list(Review.objects.filter(application=application))
+    count = len(reviews)
+    labels = {name: Review._meta.get_field(name).verbose_name for name in Review.SCORE_FIELDS}
+    criteria = (
+        [
+            (labels[name], round(sum(getattr(r, name) for r in reviews) / count, 1))
+            for name in Review.SCORE_FIELDS
+        ]
+        if count
+        else []
+    )
+    tally = {value: 0 for value, _label in Recommendation.choices}
+    for review in reviews:
+        tally[review.recommendation] += 1
+    return ReviewSummary(
+        count=count,
+        criteria=criteria,
+        total=round(sum(r.total for r in reviews) / count, 1) if count else None,
+        recommendations=[
+            (label, tally[value]) for value, label in Recommendation.choices if tally[value]
+        ],
+    )
+
+
+def shared_documents(placement: Placement):
+    """The documents a partner may read for this placement: none unless the volunteer agreed
+    when she applied."""
+    if not placement.application.share_documents:
+        return Document.objects.none()
+    return Document.objects.filter(volunteer_id=placement.volunteer_id).order_by("kind", "pk")
+
+
+def document_readings_of(volunteer) -> list[tuple[AccessLog, str]]:
+    """Who read her documents, newest first, as she may read it in "my data": (log row, who),
+    who being the partner organisation or "ANVT", never a staff member's name."""
+    documents = Document.objects.filter(volunteer=volunteer)
+    rows = list(
+        AccessLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Document),
+            object_id__in=documents.values("pk"),
+        ).order_by("-created_at")[:100]
+    )
+    organisations = dict(
+        PartnerMembership.objects.filter(user_id__in={r.user_id for r in rows}).values_list(
+            "user_id", "organisation__name"
+        )
+    )
+    kinds = dict(documents.values_list("pk", "kind"))
+    labels = dict(DocumentKind.choices)
+    return [
+        (
+            row,
+            organisations.get(row.user_id) or _("ANVT"),
+            labels.get(kinds.get(row.object_id), ""),
+        )
+        for row in rows
+    ]

@@ -1,15 +1,23 @@
 """The periodic reminders of PRODUCT section 6. Each names what it is about in a dedupe key, so
 that a reminder goes out at most once per object and period, however often the job runs."""
 
-from collections import defaultdict
 from datetime import timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from missions.enums import ApplicationStatus, PlacementStatus
-from missions.models import Application, Placement
+from missions import hostlinks
+from missions.enums import (
+    PLACEMENT_AWAITING,
+    ApplicationStatus,
+    Party,
+    PlacementEventKind,
+    PlacementStatus,
+)
+from missions.models import Application, Placement, PlacementEvent
+from missions.placements import programme_managers
 from notifications.services import Message, queue
 from partners.enums import MembershipRole
 from partners.models import PartnerMembership
@@ -17,7 +25,6 @@ from volunteers.enums import IDENTITY_DOCUMENTS
 from volunteers.models import Document
 
 DRAFT_NOTICE = timedelta(days=3)
-CONFIRMATION_WAIT = timedelta(days=7)
 
 
 def draft_reminders(now) -> int:
@@ -42,39 +49,102 @@ def draft_reminders(now) -> int:
     )
 
 
-def confirmation_reminders(now) -> int:
-    """Placements waiting for the partner's decision for over seven days, to its coordinators,
-    once per placement and per week of waiting."""
-    waiting = list(
-        Placement.objects.filter(
-            status=PlacementStatus.PROPOSED, proposed_at__lte=now - CONFIRMATION_WAIT
-        ).select_related("contingent", "mission", "volunteer")
-    )
-    coordinators = defaultdict(list)
-    for membership in PartnerMembership.objects.filter(
-        organisation__in={p.contingent.partner_id for p in waiting},
-        role=MembershipRole.COORDINATOR,
-        user__is_active=True,
-    ).select_related("user"):
-        coordinators[membership.organisation_id].append(membership.user)
-    messages = []
-    for placement in waiting:
-        days = (now - placement.proposed_at).days
-        for user in coordinators[placement.contingent.partner_id]:
-            messages.append(
-                Message(
-                    user=user,
-                    event="confirmation_reminder",
-                    context={
-                        "placement": placement,
-                        "days": days,
-                        "volunteer_name": str(placement.volunteer),
-                    },
-                    link=reverse("partners:placement", args=[placement.pk]),
-                    dedupe_key=f"confirmation_reminder:{placement.pk}:week{days // 7}",
-                )
+# The chain of confirmations: a reminder this long before a step's deadline, another on the day.
+REMINDER_NOTICE = timedelta(days=3)
+
+
+def _due(placement: Placement, now) -> str:
+    """Which once-only event of its deadline a waiting placement is due, if any."""
+    deadline = placement.deadline
+    if now >= deadline:
+        return PlacementEventKind.ESCALATED
+    if timezone.localdate(now) == timezone.localdate(deadline):
+        return PlacementEventKind.REMINDER_DAY
+    if now >= deadline - REMINDER_NOTICE:
+        return PlacementEventKind.REMINDER
+    return ""
+
+
+def _messages(placement: Placement, kind: str, key: str, managers) -> list[Message]:
+    context = {
+        "placement": placement,
+        "deadline": placement.deadline,
+        "volunteer_name": str(placement.volunteer),
+        "party": placement.waiting_for,
+        "today": kind == PlacementEventKind.REMINDER_DAY,
+    }
+    if kind == PlacementEventKind.ESCALATED:
+        link = reverse("staff:placement", args=[placement.pk])
+        return [
+            Message(user=m, event="placement_escalated", context=context, link=link, dedupe_key=key)
+            for m in managers
+        ]
+    if placement.waiting_for == Party.HOST:
+        host = placement.host
+        if not host.contact_email:
+            return []
+        return [
+            Message(
+                user=None,
+                to_address=host.contact_email,
+                language=settings.LANGUAGE_CODE,
+                event="host_reminder",
+                context={**context, "host": host},
+                link=hostlinks.link_path(placement),
+                dedupe_key=key,
             )
-    return len(queue(messages))
+        ]
+    link = reverse("partners:placement", args=[placement.pk])
+    return [
+        Message(
+            user=membership.user,
+            event="confirmation_reminder",
+            context=context,
+            link=link,
+            dedupe_key=key,
+        )
+        for membership in PartnerMembership.objects.filter(
+            organisation_id=placement.contingent.partner_id,
+            role=MembershipRole.COORDINATOR,
+            user__is_active=True,
+        ).select_related("user")
+    ]
+
+
+def deadline_reminders(now) -> dict[str, int]:
+    """For each placement waiting for a party: a reminder to that party three days before its
+    deadline and another on the day, then, once the deadline has passed, an escalation to the
+    programme managers. Each is a PlacementEvent whose key names the placement, the party, the
+    deadline and the kind: it happens once, whatever the number of runs, and again after a
+    manager extends the deadline (a new deadline, new keys)."""
+    counts = {kind: 0 for kind in ("reminder", "reminder_day", "escalated")}
+    waiting = Placement.objects.filter(
+        status__in=PLACEMENT_AWAITING, deadline__isnull=False
+    ).select_related("contingent", "mission", "host", "volunteer")
+    managers = None
+    for placement in waiting:
+        kind = _due(placement, now)
+        if not kind:
+            continue
+        party = placement.waiting_for
+        key = f"{kind}:{placement.pk}:{party}:{placement.deadline:%Y%m%d%H%M}"
+        try:
+            with transaction.atomic():
+                PlacementEvent.objects.create(
+                    placement=placement,
+                    kind=kind,
+                    party=party,
+                    key=key,
+                    data={"deadline": placement.deadline.isoformat()},
+                    created_at=now,
+                )
+        except IntegrityError:
+            continue  # done by an earlier run
+        if kind == PlacementEventKind.ESCALATED and managers is None:
+            managers = list(programme_managers())
+        queue(_messages(placement, kind, key, managers or []))
+        counts[kind] += 1
+    return counts
 
 
 def document_expiry_reminders(today) -> int:
@@ -82,7 +152,7 @@ def document_expiry_reminders(today) -> int:
     placement, to the volunteer, once per document and departure date."""
     placements = list(
         Placement.objects.filter(
-            status__in=[PlacementStatus.PROPOSED, PlacementStatus.CONFIRMED]
+            status__in=[*PLACEMENT_AWAITING, PlacementStatus.CONFIRMED]
         ).select_related("contingent", "mission", "volunteer")
     )
     departure_of = {
@@ -113,6 +183,5 @@ def send_all() -> dict[str, int]:
     with transaction.atomic():
         return {
             "draft": draft_reminders(now),
-            "confirmation": confirmation_reminders(now),
             "document_expiry": document_expiry_reminders(timezone.localdate()),
         }

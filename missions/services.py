@@ -4,16 +4,13 @@ row through `workflow.transition`, and queues its notifications and jobs for aft
 """
 
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import PROGRAMME_MANAGERS_GROUP
 from anvt.celery import delay_on_commit
 from missions import rules
 from missions.checking import start_batch
@@ -22,9 +19,9 @@ from missions.enums import (
     APPLICATION_EDITABLE,
     APPLICATION_OPEN,
     APPLICATION_REVIEWABLE,
-    PLACEMENT_HOLDS_SEAT,
+    PLACEMENT_AWAY,
+    PLACEMENT_ENDED,
     ApplicationStatus,
-    ContingentStatus,
     IncomingStatus,
     MissionStatus,
     PlacementStatus,
@@ -33,7 +30,6 @@ from missions.models import (
     Application,
     ApplicationChoice,
     Call,
-    Contingent,
     EligibilityBatch,
     IncomingVolunteer,
     Mission,
@@ -41,39 +37,31 @@ from missions.models import (
     Placement,
     Review,
 )
+from missions.placements import (  # noqa: F401 (the placement services, re-exported)
+    add_to_contingent,
+    cancel_for_withdrawal,
+    confirm_placement,
+    correct_date,
+    create_contingent,
+    decline_placement,
+    extend_deadline,
+    host_confirm,
+    host_decline,
+    interrupt_placement,
+    notify_application_status,
+    record_arrival,
+    record_departure,
+    record_return,
+    remove_from_contingent,
+    require_partner_coordinator,
+    send_contingent,
+    withdraw_proposal,
+)
 from missions.tasks import check_application_eligibility
 from missions.workflow import WorkflowError, transition
-from notifications.services import Message, notify, queue
-from partners.enums import MembershipRole
+from notifications.services import notify
 from volunteers.enums import VerificationStatus
 from volunteers.models import Document, Experience
-
-
-def _programme_managers():
-    return get_user_model().objects.filter(groups__name=PROGRAMME_MANAGERS_GROUP, is_active=True)
-
-
-def _coordinators(partner_id: int):
-    return get_user_model().objects.filter(
-        partner_membership__organisation_id=partner_id,
-        partner_membership__role=MembershipRole.COORDINATOR,
-        is_active=True,
-    )
-
-
-def _application_link(application: Application) -> str:
-    return reverse("volunteers:application", args=[application.pk])
-
-
-def _notify_application_status(application: Application, *, reason: str = "") -> None:
-    notify(
-        application.volunteer,
-        "application_status",
-        # Labels are rendered in the recipient's language, from the objects themselves.
-        {"application": application, "reason": reason},
-        link=_application_link(application),
-    )
-
 
 # Applications ------------------------------------------------------------------------------------
 
@@ -127,8 +115,9 @@ def save_motivation(application: Application, *, actor, motivation: str) -> None
     application.save(update_fields=["motivation", "updated_at"])
 
 
-def submit_application(application: Application, *, actor) -> None:
-    """Send the application; its eligibility is checked by a job once the transaction commits."""
+def submit_application(application: Application, *, actor, share_documents: bool = False) -> None:
+    """Send the application; its eligibility is checked by a job once the transaction commits.
+    `share_documents`: her consent that the partners she is proposed to read her documents."""
     _ensure_editable(application, actor)
     if not application.choices.exists():
         raise WorkflowError(_("Choisissez au moins une mission avant d'envoyer votre candidature."))
@@ -136,27 +125,40 @@ def submit_application(application: Application, *, actor) -> None:
         raise WorkflowError(_("Écrivez votre motivation avant d'envoyer votre candidature."))
     with transaction.atomic():
         application.submitted_at = timezone.now()
+        application.share_documents = share_documents
         if not transition(
-            application, ApplicationStatus.SUBMITTED, actor=actor, update_fields=["submitted_at"]
+            application,
+            ApplicationStatus.SUBMITTED,
+            actor=actor,
+            update_fields=["submitted_at", "share_documents"],
         ):
             return  # a second click: already submitted, nothing more to say
         notify(
             application.volunteer,
             "application_submitted",
             {"application": application},
-            link=_application_link(application),
+            link=reverse("volunteers:application", args=[application.pk]),
         )
         delay_on_commit(check_application_eligibility, application_id=application.pk)
 
 
 def _staff_move(application: Application, to_status: str, *, actor, reason: str = "") -> None:
     with transaction.atomic():
+        planned = application.placements.filter(status=PlacementStatus.PLANNED).first()
+        if planned is not None:
+            raise WorkflowError(
+                _(
+                    "Cette candidature est dans le contingent « %(name)s », en préparation : "
+                    "retirez-la d'abord du contingent."
+                )
+                % {"name": planned.contingent.name}
+            )
         fields = []
         if to_status in APPLICATION_DECIDED and application.decided_at is None:
             application.decided_at = timezone.now()
             fields.append("decided_at")
         if transition(application, to_status, actor=actor, reason=reason, update_fields=fields):
-            _notify_application_status(application, reason=reason)
+            notify_application_status(application, reason=reason)
 
 
 def start_review(application: Application, *, actor) -> None:
@@ -164,8 +166,21 @@ def start_review(application: Application, *, actor) -> None:
         transition(application, ApplicationStatus.UNDER_REVIEW, actor=actor)
 
 
-def shortlist(application: Application, *, actor) -> None:
-    _staff_move(application, ApplicationStatus.SHORTLISTED, actor=actor)
+def shortlist(application: Application, *, actor, reason: str = "") -> None:
+    """Shortlist after the call's minimum number of reviews, or earlier with a manager's reason
+    (kept in the audit trail)."""
+    if not rules.is_programme_manager(actor):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+    needed = application.call.min_reviews
+    if application.review_count < needed and not reason.strip():
+        raise WorkflowError(
+            _(
+                "Cette candidature a %(count)s évaluation(s) sur les %(needed)s demandées : "
+                "attendez les autres, ou indiquez pourquoi vous la présélectionnez déjà."
+            )
+            % {"count": application.review_count, "needed": needed}
+        )
+    _staff_move(application, ApplicationStatus.SHORTLISTED, actor=actor, reason=reason.strip())
 
 
 def waitlist(application: Application, *, actor) -> None:
@@ -191,19 +206,8 @@ def withdraw(application: Application, *, actor, reason: str = "") -> None:
     with transaction.atomic():
         if not transition(application, ApplicationStatus.WITHDRAWN, actor=actor, reason=reason):
             return
-        _notify_application_status(application)
-        for placement in application.placements.filter(
-            status__in=[
-                PlacementStatus.PLANNED,
-                PlacementStatus.PROPOSED,
-                PlacementStatus.CONFIRMED,
-            ]
-        ).select_related("contingent"):
-            transition(
-                placement, PlacementStatus.CANCELLED, actor=None, job="application_withdrawn"
-            )
-            _count_seats(placement.contingent)
-            _settle_contingent(placement.contingent)
+        notify_application_status(application)
+        cancel_for_withdrawal(application)
 
 
 # Reviews -----------------------------------------------------------------------------------------
@@ -282,308 +286,6 @@ def set_verification(
         volunteer_data_changed(item.volunteer)
 
 
-# Contingents and placements ----------------------------------------------------------------------
-
-
-def create_contingent(
-    *, actor, call: Call, partner, name: str, capacity: int, planned_departure: date | None = None
-) -> Contingent:
-    if not rules.is_programme_manager(actor):
-        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
-    if capacity < 1:
-        raise WorkflowError(_("Un contingent compte au moins une place."))
-    return Contingent.objects.create(
-        call=call,
-        partner=partner,
-        name=name,
-        capacity=capacity,
-        planned_departure=planned_departure,
-    )
-
-
-def _count_seats(contingent: Contingent) -> None:
-    """Set the contingent's seats to the number of its placements that hold one, counted under
-    the contingent's row lock (the last lock of the order), so that two simultaneous changes
-    count each other; the database refuses more seats than the capacity (check constraint)."""
-    with transaction.atomic():
-        Contingent.objects.select_for_update().filter(pk=contingent.pk).values("pk").first()
-        taken = Placement.objects.filter(
-            contingent=contingent, status__in=PLACEMENT_HOLDS_SEAT
-        ).count()
-        try:
-            with transaction.atomic():
-                Contingent.objects.filter(pk=contingent.pk).update(seats_taken=taken)
-        except IntegrityError as exc:
-            raise WorkflowError(
-                _("Le contingent « %(name)s » est complet.") % {"name": contingent.name}
-            ) from exc
-    contingent.seats_taken = taken
-
-
-def add_to_contingent(
-    contingent: Contingent, *, actor, application: Application, mission: Mission
-) -> Placement:
-    """Select a shortlisted (or waitlisted) application for one of its chosen missions."""
-    if not rules.is_programme_manager(actor):
-        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
-    if application.call_id != contingent.call_id:
-        raise WorkflowError(_("Cette candidature ne relève pas de l'appel de ce contingent."))
-    if contingent.status not in (
-        ContingentStatus.FORMING,
-        ContingentStatus.SENT_TO_PARTNER,
-        ContingentStatus.CONFIRMED,
-    ):
-        raise WorkflowError(_("Ce contingent n'accepte plus de volontaires."))
-    if not application.choices.filter(mission=mission).exists():
-        raise WorkflowError(_("Le ou la volontaire n'a pas choisi cette mission."))
-    if application.status not in (ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED):
-        raise WorkflowError(
-            _("Seule une candidature présélectionnée ou sur liste d'attente peut être ajoutée.")
-        )
-    previous_status = application.status
-    try:
-        with transaction.atomic():
-            placement = _place(contingent, actor=actor, application=application, mission=mission)
-    except WorkflowError:
-        application.status = previous_status  # the database was rolled back; so is the object
-        raise
-    return placement
-
-
-def _place(contingent: Contingent, *, actor, application: Application, mission: Mission):
-    """The writes of add_to_contingent, inside its transaction."""
-    # The application is locked first: a second, simultaneous click finds it selected.
-    if not transition(application, ApplicationStatus.SELECTED, actor=actor):
-        raise WorkflowError(_("Cette candidature est déjà sélectionnée."))
-    application.decided_at = application.decided_at or timezone.now()
-    application.save(update_fields=["decided_at"])
-    placement = Placement.objects.create(
-        contingent=contingent,
-        application=application,
-        volunteer_id=application.volunteer_id,
-        mission=mission,
-    )
-    _count_seats(contingent)
-    if contingent.status != ContingentStatus.FORMING:
-        # The contingent is already with the partner: offer the freed seat at once.
-        if contingent.status == ContingentStatus.CONFIRMED:
-            transition(contingent, ContingentStatus.SENT_TO_PARTNER, actor=actor)
-        _propose(contingent, [placement], actor=actor)
-    _notify_application_status(application)
-    return placement
-
-
-def remove_from_contingent(placement: Placement, *, actor) -> None:
-    """Take a planned placement out of a forming contingent; its application is shortlisted."""
-    if placement.status != PlacementStatus.PLANNED:
-        raise WorkflowError(_("Seule une affectation pas encore proposée peut être retirée."))
-    with transaction.atomic():
-        _lock_application_of(placement)
-        if not transition(placement, PlacementStatus.CANCELLED, actor=actor):
-            return  # a second click: already removed, its seat already freed
-        _count_seats(placement.contingent)
-        transition(placement.application, ApplicationStatus.SHORTLISTED, actor=actor)
-
-
-def _propose(contingent: Contingent, placements: list[Placement], *, actor) -> None:
-    now = timezone.now()
-    for placement in placements:
-        placement.proposed_at = now
-        transition(placement, PlacementStatus.PROPOSED, actor=actor, update_fields=["proposed_at"])
-    queue(
-        Message(
-            user=coordinator,
-            event="placement_proposed",
-            context={"contingent": contingent, "count": len(placements)},
-            # Where the coordinator confirms or declines each placement.
-            link=reverse("partners:contingent", args=[contingent.pk]),
-        )
-        for coordinator in _coordinators(contingent.partner_id)
-    )
-
-
-def send_contingent(contingent: Contingent, *, actor) -> None:
-    """Send the contingent to its partner: its placements are proposed, coordinators told."""
-    with transaction.atomic():
-        # The lock order: the applications, then their placements, then the contingent.
-        planned = contingent.placements.filter(status=PlacementStatus.PLANNED)
-        list(
-            Application.objects.select_for_update()
-            .filter(pk__in=planned.values("application_id"))
-            .order_by("pk")
-            .values("pk")
-        )
-        placements = list(planned.select_for_update().order_by("pk"))
-        if not placements:
-            if Contingent.objects.filter(
-                pk=contingent.pk, status=ContingentStatus.FORMING
-            ).exists():
-                raise WorkflowError(
-                    _("Ajoutez au moins un·e volontaire avant d'envoyer le contingent.")
-                )
-            return  # a second click: already sent, the partner was told once
-        if not transition(contingent, ContingentStatus.SENT_TO_PARTNER, actor=actor):
-            return
-        _propose(contingent, placements, actor=actor)
-
-
-def _settle_contingent(contingent: Contingent) -> None:
-    """Move the contingent on when its placements have all moved on. Read under the contingent's
-    row lock (the last of the order), so that two last decisions at once see each other."""
-    Contingent.objects.select_for_update().filter(pk=contingent.pk).values("pk").first()
-    statuses = set(contingent.placements.values_list("status", flat=True))
-    live = statuses - {PlacementStatus.DECLINED, PlacementStatus.CANCELLED}
-    if (
-        contingent.status == ContingentStatus.SENT_TO_PARTNER
-        and live
-        and PlacementStatus.PROPOSED not in live
-        and PlacementStatus.PLANNED not in live
-    ):
-        transition(contingent, ContingentStatus.CONFIRMED, actor=None, job="placements_decided")
-    elif (
-        contingent.status == ContingentStatus.CONFIRMED
-        and live
-        and live
-        <= {PlacementStatus.DEPARTED, PlacementStatus.COMPLETED, PlacementStatus.INTERRUPTED}
-    ):
-        transition(contingent, ContingentStatus.DEPARTED, actor=None, job="placements_departed")
-    if (
-        contingent.status == ContingentStatus.DEPARTED
-        and live
-        and live <= {PlacementStatus.COMPLETED, PlacementStatus.INTERRUPTED}
-    ):
-        transition(contingent, ContingentStatus.COMPLETED, actor=None, job="placements_ended")
-
-
-def _lock_application_of(placement: Placement) -> None:
-    """Take the locks in the one order of the codebase: the application, then its placement,
-    then the contingent (ARCHITECTURE.md). A placement's move also moves its application, and
-    the volunteer's withdrawal moves the application before its placements: without this, a
-    partner confirming while the volunteer withdraws would deadlock."""
-    list(Application.objects.select_for_update().filter(pk=placement.application_id).values("pk"))
-
-
-def _notify_placement_decision(placement: Placement, *, reason: str = "") -> None:
-    context = {"placement": placement, "volunteer_name": str(placement.volunteer), "reason": reason}
-    queue(
-        Message(user=manager, event="placement_decided", context=context)
-        for manager in _programme_managers()
-    )
-
-
-def confirm_placement(placement: Placement, *, actor) -> None:
-    with transaction.atomic():
-        _lock_application_of(placement)
-        placement.decided_at = timezone.now()
-        try:
-            changed = transition(
-                placement, PlacementStatus.CONFIRMED, actor=actor, update_fields=["decided_at"]
-            )
-        except IntegrityError as exc:
-            raise WorkflowError(
-                _("Ce ou cette volontaire a déjà une mission confirmée sur la même période.")
-            ) from exc
-        if not changed:
-            return
-        transition(
-            placement.application, ApplicationStatus.PLACED, actor=None, job="placement_confirmed"
-        )
-        _notify_application_status(placement.application)
-        _notify_placement_decision(placement)
-        _settle_contingent(placement.contingent)
-
-
-def decline_placement(placement: Placement, *, actor, reason: str) -> None:
-    """The partner declines; the seat returns to the contingent and the managers are told."""
-    if not reason.strip():
-        raise WorkflowError(_("Indiquez le motif du refus."))
-    with transaction.atomic():
-        _lock_application_of(placement)
-        placement.decided_at = timezone.now()
-        placement.decline_reason = reason.strip()
-        changed = transition(
-            placement,
-            PlacementStatus.DECLINED,
-            actor=actor,
-            reason=reason.strip(),
-            update_fields=["decided_at", "decline_reason"],
-        )
-        if not changed:
-            return
-        _count_seats(placement.contingent)
-        transition(
-            placement.application,
-            ApplicationStatus.SHORTLISTED,
-            actor=None,
-            job="placement_declined",
-        )
-        _notify_application_status(placement.application)
-        _notify_placement_decision(placement, reason=reason.strip())
-        _settle_contingent(placement.contingent)
-
-
-def record_departure(placement: Placement, *, actor, on: date) -> None:
-    with transaction.atomic():
-        _lock_application_of(placement)
-        placement.actual_departure = on
-        if transition(
-            placement, PlacementStatus.DEPARTED, actor=actor, update_fields=["actual_departure"]
-        ):
-            transition(
-                placement.application,
-                ApplicationStatus.ON_MISSION,
-                actor=None,
-                job="placement_departed",
-            )
-            _notify_application_status(placement.application)
-            _settle_contingent(placement.contingent)
-
-
-def record_return(placement: Placement, *, actor, on: date) -> None:
-    if placement.actual_departure and on < placement.actual_departure:
-        raise WorkflowError(_("La date de retour précède la date de départ."))
-    with transaction.atomic():
-        _lock_application_of(placement)
-        placement.return_date = on
-        if transition(
-            placement, PlacementStatus.COMPLETED, actor=actor, update_fields=["return_date"]
-        ):
-            transition(
-                placement.application,
-                ApplicationStatus.COMPLETED,
-                actor=None,
-                job="placement_completed",
-            )
-            _notify_application_status(placement.application)
-            _settle_contingent(placement.contingent)
-
-
-def interrupt_placement(placement: Placement, *, actor, on: date, reason: str) -> None:
-    if not reason.strip():
-        raise WorkflowError(_("Indiquez le motif de l'interruption."))
-    if placement.actual_departure and on < placement.actual_departure:
-        raise WorkflowError(_("La date de retour précède la date de départ."))
-    with transaction.atomic():
-        _lock_application_of(placement)
-        placement.return_date = on
-        placement.interruption_reason = reason.strip()
-        if transition(
-            placement,
-            PlacementStatus.INTERRUPTED,
-            actor=actor,
-            reason=reason.strip(),
-            update_fields=["return_date", "interruption_reason"],
-        ):
-            transition(
-                placement.application,
-                ApplicationStatus.INTERRUPTED,
-                actor=None,
-                job="placement_interrupted",
-            )
-            _notify_application_status(placement.application, reason=reason.strip())
-            _settle_contingent(placement.contingent)
-
-
 # Missions and incoming volunteers ----------------------------------------------------------------
 
 
@@ -630,25 +332,6 @@ def complete_incoming(incoming: IncomingVolunteer, *, actor) -> None:
 # Partner actions ---------------------------------------------------------------------------------
 
 
-def _require_partner_coordinator(actor, organisation_id: int) -> None:
-    if not (rules.is_coordinator_of(actor, organisation_id) or rules.is_programme_manager(actor)):
-        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
-
-
-def record_arrival(placement: Placement, *, actor, on: date) -> None:
-    _require_partner_coordinator(actor, placement.contingent.partner_id)
-    if placement.status not in (
-        PlacementStatus.DEPARTED,
-        PlacementStatus.COMPLETED,
-        PlacementStatus.INTERRUPTED,
-    ):
-        raise WorkflowError(_("Enregistrez d'abord le départ du ou de la volontaire."))
-    if placement.actual_departure and on < placement.actual_departure:
-        raise WorkflowError(_("L'arrivée ne peut pas précéder le départ."))
-    placement.arrival_date = on
-    placement.save(update_fields=["arrival_date"])
-
-
 REPORT_FIELDS = {
     "midterm": ("midterm_report", "midterm_report_file"),
     "final": ("final_report", "final_report_file"),
@@ -657,12 +340,8 @@ REPORT_FIELDS = {
 
 def save_report(placement: Placement, *, actor, kind: str, text: str, upload=None) -> None:
     """A mid-term or end-of-mission report (text and an optional checked file)."""
-    _require_partner_coordinator(actor, placement.contingent.partner_id)
-    allowed = (
-        (PlacementStatus.DEPARTED,)
-        if kind == "midterm"
-        else (PlacementStatus.DEPARTED, PlacementStatus.COMPLETED, PlacementStatus.INTERRUPTED)
-    )
+    require_partner_coordinator(actor, placement.contingent.partner_id)
+    allowed = PLACEMENT_AWAY if kind == "midterm" else PLACEMENT_AWAY | PLACEMENT_ENDED
     if placement.status not in allowed:
         raise WorkflowError(_("Ce rapport ne peut pas encore être déposé."))
     if not text.strip():
@@ -686,7 +365,7 @@ def save_incoming(
 ) -> IncomingVolunteer:
     """A partner declares a foreign volunteer coming to Togo (incoming None), or corrects the
     declaration while ANVT has not validated it yet. `values`: the declaration's clean fields."""
-    _require_partner_coordinator(actor, organisation.pk)
+    require_partner_coordinator(actor, organisation.pk)
     if incoming is not None and incoming.status != IncomingStatus.DECLARED:
         raise WorkflowError(_("Un·e volontaire validé·e par l'ANVT ne peut plus être modifié·e."))
     incoming = incoming or IncomingVolunteer(partner=organisation, declared_by=actor)
@@ -711,7 +390,7 @@ def save_mission(
     """
     partner = values.get("partner")
     if not rules.is_programme_manager(actor):
-        _require_partner_coordinator(actor, getattr(partner, "pk", None))
+        require_partner_coordinator(actor, getattr(partner, "pk", None))
         if mission is not None and (
             mission.status != MissionStatus.DRAFT or mission.partner_id != partner.pk
         ):

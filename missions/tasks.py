@@ -58,6 +58,13 @@ def send_reminders() -> None:
 
 
 @shared_task
+def placement_deadlines() -> None:
+    """Hourly: reminders before and on the day of each confirmation deadline, escalation to the
+    programme managers once it has passed (each once; see missions.reminders)."""
+    logger.info("placement deadlines: %s", reminders.deadline_reminders(timezone.now()))
+
+
+@shared_task
 def recheck_stuck_submissions() -> None:
     """Submitted applications still without a report (the broker was down at submission)."""
     limit = timezone.now() - timezone.timedelta(minutes=5)

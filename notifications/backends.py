@@ -61,7 +61,7 @@ def _headers(notification) -> dict[str, str]:
     # notifications.services picks its backend here: imported at call time to break the loop.
     from notifications.services import unsubscribe_url
 
-    url = unsubscribe_url(notification.user, notification.event)
+    url = unsubscribe_url(notification.user, notification.event) if notification.user else ""
     headers = {"X-ANVT-Notification": str(notification.pk)}
     if url:
         headers["List-Unsubscribe"] = f"<{url}>"

@@ -31,6 +31,11 @@ EVENT_FAMILY = {
     "placement_proposed": PARTNER,
     "confirmation_reminder": PARTNER,
     "placement_decided": STAFF,
+    "placement_escalated": STAFF,
+    "date_corrected": APPLICATIONS,
+    # To a host structure's contact, who may have no account (no preferences to keep).
+    "host_request": PARTNER,
+    "host_reminder": PARTNER,
 }
 
 

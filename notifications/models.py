@@ -32,9 +32,12 @@ class Notification(models.Model):
     """One message to one user on one channel. This table is the outbox: rows are written in
     the transaction of the event, and sent after it commits."""
 
+    # None for a person without an account (a host structure's contact): `to_address` then.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="notifications",
         verbose_name=_("destinataire"),
     )
@@ -75,6 +78,15 @@ class Notification(models.Model):
                 fields=["user", "channel", "dedupe_key"],
                 condition=~Q(dedupe_key=""),
                 name="notification_once_per_key",
+            ),
+            models.UniqueConstraint(
+                fields=["to_address", "channel", "dedupe_key"],
+                condition=Q(user__isnull=True) & ~Q(dedupe_key=""),
+                name="notification_once_per_key_without_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | (~Q(to_address="") & Q(channel="email")),
+                name="notification_without_account_is_email",
             ),
         ]
 

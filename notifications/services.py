@@ -30,7 +30,8 @@ UNSUBSCRIBE_SALT = "anvt.notifications.unsubscribe"
 
 @dataclass
 class Message:
-    """One event for one recipient, before it is rendered."""
+    """One event for one recipient, before it is rendered. A person without an account (a host
+    structure's contact) is `user` None with `to_address` and `language`: e-mail only."""
 
     user: object
     event: str
@@ -38,6 +39,18 @@ class Message:
     link: str = ""
     dedupe_key: str = ""
     channels: tuple[str, ...] = EMAIL_AND_IN_APP
+    to_address: str = ""
+    language: str = ""
+
+    def __post_init__(self):
+        if self.user is None:
+            if not self.to_address:
+                raise ValueError("A message without an account needs its address.")
+            self.channels = (Channel.EMAIL,)
+
+    @property
+    def recipient(self):
+        return self.user.pk if self.user is not None else self.to_address
 
 
 def unsubscribe_url(user, event: str) -> str:
@@ -66,14 +79,14 @@ def _plain_text(template_name: str, context: dict) -> str:
 
 
 def render(message: Message, channel: str) -> Notification:
-    language = getattr(message.user, "language", None) or settings.LANGUAGE_CODE
+    language = message.language or getattr(message.user, "language", None) or settings.LANGUAGE_CODE
     context = {
         **message.context,
         "user": message.user,
         "link": f"{settings.SITE_URL}{message.link}" if message.link else "",
         "site_url": settings.SITE_URL,
         "unsubscribe_url": unsubscribe_url(message.user, message.event)
-        if channel == Channel.EMAIL
+        if channel == Channel.EMAIL and message.user is not None
         else "",
     }
     with translation.override(language):
@@ -88,6 +101,7 @@ def render(message: Message, channel: str) -> Notification:
         body = body_html = ""  # a link or code that opens an account: e-mail only
     return Notification(
         user=message.user,
+        to_address=message.to_address,
         event=message.event,
         channel=channel,
         language=language,
@@ -104,15 +118,16 @@ def render(message: Message, channel: str) -> Notification:
 def _wanted(messages: list[Message]) -> list[tuple[Message, str]]:
     """(message, channel) pairs, less e-mails the user opted out of and once-only messages
     already in the outbox (two queries whatever the number of messages)."""
-    users = {m.user.pk for m in messages}
+    users = {m.user.pk for m in messages if m.user is not None}
     opted_out = set(EmailOptOut.objects.filter(user_id__in=users).values_list("user_id", "family"))
     keys = {m.dedupe_key for m in messages if m.dedupe_key}
     existing = (
-        set(
-            Notification.objects.filter(dedupe_key__in=keys).values_list(
-                "user_id", "channel", "dedupe_key"
-            )
-        )
+        {
+            (user_id or address, channel, key)
+            for user_id, address, channel, key in Notification.objects.filter(
+                dedupe_key__in=keys
+            ).values_list("user_id", "to_address", "channel", "dedupe_key")
+        }
         if keys
         else set()
     )
@@ -121,10 +136,10 @@ def _wanted(messages: list[Message]) -> list[tuple[Message, str]]:
         for channel in message.channels:
             if (
                 channel != Channel.IN_APP
-                and (message.user.pk, family_of(message.event)) in opted_out
+                and (message.recipient, family_of(message.event)) in opted_out
             ):
                 continue
-            if message.dedupe_key and (message.user.pk, channel, message.dedupe_key) in existing:
+            if message.dedupe_key and (message.recipient, channel, message.dedupe_key) in existing:
                 continue
             pairs.append((message, channel))
     return pairs
@@ -185,7 +200,8 @@ def dispatch(notification_ids: list[int]) -> None:
 BATCH_SIZE = 200
 # Messages whose body opens an account (login codes, reset and invitation links): kept only
 # until sent, never shown in-app, in the admin or in the data export.
-SECRET_EVENTS = frozenset({"account_email", "invitation"})
+# The host link lets its holder decide on a placement: its text is not kept once sent.
+SECRET_EVENTS = frozenset({"account_email", "invitation", "host_request", "host_reminder"})
 # A worker sending a batch refreshes its claim this often (see release_stale_claims): well under
 # NOTIFICATION_STALE_CLAIM_SECONDS, whatever the pace of the SMTP server.
 CLAIM_REFRESH_SECONDS = 10

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.decorators import mfa_missing_redirect
 from accounts.roles import has_mfa, partner_membership_of
 from missions.models import Contingent, IncomingVolunteer, Mission, Placement
+from missions.queries import shared_documents
 from partners.models import PartnerMembership
 
 
@@ -52,6 +53,12 @@ def get_contingent_for_partner(scope: PartnerScope, pk: int) -> Contingent:
 
 def get_placement_for_partner(scope: PartnerScope, pk: int) -> Placement:
     return get_object_or_404(scope.placements(), pk=pk)
+
+
+def get_shared_document_for_partner(scope: PartnerScope, pk: int, document_pk: int):
+    """A document of a placement's volunteer, when she agreed to share it with partners."""
+    placement = get_placement_for_partner(scope, pk)
+    return placement, get_object_or_404(shared_documents(placement), pk=document_pk)
 
 
 def get_incoming_for_partner(scope: PartnerScope, pk: int) -> IncomingVolunteer:

@@ -9,11 +9,33 @@ from volunteers.forms import E164, UploadField
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=_("Motif du refus"),
+        label=_("Motif du refus (transmis à l'ANVT)"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Indiquez le motif du refus.")},
     )
+    shared = forms.BooleanField(
+        label=_("Le ou la volontaire peut lire ce motif"),
+        required=False,
+        help_text=_("Sinon, elle ou il apprend seulement que sa candidature n'est pas retenue."),
+    )
+
+
+class HostDecisionForm(forms.Form):
+    """The host structure's contact, through the link: who answers, and why if it declines."""
+
+    name = forms.CharField(
+        label=_("Votre nom et votre fonction"),
+        max_length=150,
+        error_messages={"required": _("Indiquez votre nom.")},
+    )
+    reason = forms.CharField(
+        label=_("Motif du refus"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    shared = forms.BooleanField(label=_("Le ou la volontaire peut lire ce motif"), required=False)
 
 
 class PlacementDateForm(forms.Form):

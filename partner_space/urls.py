@@ -13,6 +13,17 @@ urlpatterns = [
     path("affectations/<int:pk>/depart/", views.placement_departure, name="placement_departure"),
     path("affectations/<int:pk>/arrivee/", views.placement_arrival, name="placement_arrival"),
     path("affectations/<int:pk>/retour/", views.placement_return, name="placement_return"),
+    path("affectations/<int:pk>/corriger/", views.placement_correct, name="placement_correct"),
+    path(
+        "affectations/<int:pk>/documents/<int:document_pk>/",
+        views.placement_document,
+        name="placement_document",
+    ),
+    path(
+        "affectations/<int:pk>/documents/<int:document_pk>/apercu.png",
+        views.placement_document_preview,
+        name="placement_document_preview",
+    ),
     path(
         "affectations/<int:pk>/interruption/",
         views.placement_interrupt,

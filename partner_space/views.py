@@ -8,11 +8,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anvt.http import act, private_file_response
+from anvt.http import act, private_bytes_response, private_file_response, valid
+from audit.services import record_access
 from missions import services
 from missions.enums import IncomingStatus, MissionStatus
-from missions.forms import MissionLanguageFormSet, MissionOfferForm
-from missions.queries import partner_agenda
+from missions.forms import CorrectionForm, MissionLanguageFormSet, MissionOfferForm
+from missions.placements import may_correct
+from missions.queries import (
+    age_at_reference,
+    partner_agenda,
+    placement_chain,
+    report_lines,
+    review_summary,
+    shared_documents,
+)
 from missions.workflow import WorkflowError
 from partner_space.access import (
     coordinator_required,
@@ -20,6 +29,7 @@ from partner_space.access import (
     get_incoming_for_partner,
     get_mission_for_partner,
     get_placement_for_partner,
+    get_shared_document_for_partner,
     partner_required,
 )
 from partner_space.forms import (
@@ -29,6 +39,8 @@ from partner_space.forms import (
     PlacementDateForm,
     ReportForm,
 )
+from volunteers.models import Experience
+from volunteers.uploads import preview_png
 
 
 def _form_errors(request, form) -> None:
@@ -67,15 +79,39 @@ def contingent_detail(request, scope, pk: int):
 
 @partner_required
 def placement_detail(request, scope, pk: int):
+    """The partner's decision file: who the volunteer is, what she has done, what ANVT thinks of
+    her application, the documents she agreed to share; then the decision, and the dates."""
     placement = get_placement_for_partner(scope, pk)
+    application = placement.application
+    profile = getattr(placement.volunteer, "volunteer_profile", None)
+    report_row = getattr(application, "eligibility_report", None)
+    recordings = {
+        event: may_correct(placement, event, request.user)
+        for event in ("departure", "arrival", "return")
+    }
     return render(
         request,
         "partners/placement.html",
         {
             "scope": scope,
             "placement": placement,
-            "profile": getattr(placement.volunteer, "volunteer_profile", None),
+            "profile": profile,
+            "age": age_at_reference(application),
+            "languages": profile.languages.all() if profile else [],
+            "experiences": Experience.objects.filter(volunteer=placement.volunteer).order_by(
+                "-start_date"
+            ),
+            "report_lines": report_lines(
+                report_row.report if report_row else None,
+                about=profile.first_name if profile else str(placement.volunteer),
+            ),
+            "reviews": review_summary(application),
+            "documents": shared_documents(placement),
+            "chain": placement_chain(placement),
+            "decline_form": DeclineForm(),
             "date_form": PlacementDateForm(initial={"on": timezone.localdate()}),
+            "correctable": [event for event, allowed in recordings.items() if allowed],
+            "correction_form": CorrectionForm(),
             "report_forms": {
                 "midterm": ReportForm(prefix="midterm"),
                 "final": ReportForm(prefix="final"),
@@ -85,6 +121,26 @@ def placement_detail(request, scope, pk: int):
     )
 
 
+@partner_required
+def placement_document(request, scope, pk: int, document_pk: int):
+    _placement, document = get_shared_document_for_partner(scope, pk, document_pk)
+    response = private_file_response(document.file, document.original_name, document.content_type)
+    record_access(request.user, action="download", subject=document)
+    return response
+
+
+@partner_required
+def placement_document_preview(request, scope, pk: int, document_pk: int):
+    """An image of the document's first pages, as the staff see it: light on a phone."""
+    _placement, document = get_shared_document_for_partner(scope, pk, document_pk)
+    try:
+        png = preview_png(document.file, document.content_type)
+    except (ValueError, FileNotFoundError) as exc:
+        raise Http404 from exc
+    record_access(request.user, action="view", subject=document)
+    return private_bytes_response(png, "image/png")
+
+
 @coordinator_required
 @require_POST
 def placement_confirm(request, scope, pk: int):
@@ -92,7 +148,11 @@ def placement_confirm(request, scope, pk: int):
     act(
         request,
         lambda: services.confirm_placement(placement, actor=request.user),
-        _("Affectation confirmée."),
+        lambda: (
+            _("Affectation confirmée : la structure d'accueil est maintenant sollicitée.")
+            if placement.host_id
+            else _("Affectation confirmée.")
+        ),
     )
     return redirect("partners:placement", pk)
 
@@ -108,7 +168,10 @@ def placement_decline(request, scope, pk: int):
     act(
         request,
         lambda: services.decline_placement(
-            placement, actor=request.user, reason=form.cleaned_data["reason"]
+            placement,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            shared=form.cleaned_data["shared"],
         ),
         _("Affectation refusée ; l'ANVT est prévenue."),
     )
@@ -139,6 +202,23 @@ def _dated_event(record):
 placement_departure = _dated_event(services.record_departure)
 placement_arrival = _dated_event(services.record_arrival)
 placement_return = _dated_event(services.record_return)
+
+
+@coordinator_required
+@require_POST
+def placement_correct(request, scope, pk: int):
+    placement = get_placement_for_partner(scope, pk)
+    form = CorrectionForm(request.POST)
+    act(
+        request,
+        lambda: services.correct_date(
+            placement,
+            actor=request.user,
+            **valid(form, _("Indiquez la date exacte et le motif de la correction.")),
+        ),
+        _("Date corrigée ; le ou la volontaire et l'ANVT sont prévenu·e·s."),
+    )
+    return redirect("partners:placement", pk)
 
 
 @coordinator_required

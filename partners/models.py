@@ -10,6 +10,8 @@ class PartnerOrganisation(models.Model):
     kind = models.CharField(_("type"), max_length=20, choices=OrganisationKind.choices)
     country = models.CharField(_("pays"), max_length=2, help_text=_("Code ISO 3166-1, ex. FR."))
     city = models.CharField(_("ville"), max_length=120, blank=True)
+    # For a host structure without an account, the person who confirms placements by e-mail.
+    contact_name = models.CharField(_("personne de contact"), max_length=150, blank=True)
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
     contact_phone = models.CharField(_("téléphone de contact"), max_length=20, blank=True)
     active = models.BooleanField(_("active"), default=True)

@@ -63,7 +63,7 @@ def get_contingent_for_manager(user, pk: int) -> Contingent:
 def get_placement_for_manager(user, pk: int) -> Placement:
     return get_object_or_404(
         Placement.objects.visible_to(user).select_related(
-            "contingent", "application", "mission", "volunteer"
+            "contingent", "contingent__partner", "application", "mission", "volunteer", "host"
         ),
         pk=pk,
     )

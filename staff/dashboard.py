@@ -15,7 +15,7 @@ from volunteers.enums import Gender, Region
 
 SELECTED_OR_LATER = [
     ApplicationStatus.SELECTED,
-    ApplicationStatus.PLACED,
+    ApplicationStatus.DEPARTED,
     ApplicationStatus.ON_MISSION,
     ApplicationStatus.COMPLETED,
     ApplicationStatus.INTERRUPTED,
@@ -29,6 +29,7 @@ FUNNEL = [
             ApplicationStatus.UNDER_REVIEW,
             ApplicationStatus.SHORTLISTED,
             ApplicationStatus.WAITLISTED,
+            ApplicationStatus.PROPOSED,
             *SELECTED_OR_LATER,
         },
     ),
@@ -39,17 +40,28 @@ FUNNEL = [
             ApplicationStatus.SHORTLISTED,
             ApplicationStatus.WAITLISTED,
             ApplicationStatus.REJECTED,
+            ApplicationStatus.PROPOSED,
             *SELECTED_OR_LATER,
         },
     ),
     (
         _("Présélectionnées"),
-        {ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED, *SELECTED_OR_LATER},
+        {
+            ApplicationStatus.SHORTLISTED,
+            ApplicationStatus.WAITLISTED,
+            ApplicationStatus.PROPOSED,
+            *SELECTED_OR_LATER,
+        },
     ),
     (_("Sélectionnées"), set(SELECTED_OR_LATER)),
     (
         _("Parties"),
-        {ApplicationStatus.ON_MISSION, ApplicationStatus.COMPLETED, ApplicationStatus.INTERRUPTED},
+        {
+            ApplicationStatus.DEPARTED,
+            ApplicationStatus.ON_MISSION,
+            ApplicationStatus.COMPLETED,
+            ApplicationStatus.INTERRUPTED,
+        },
     ),
 ]
 
@@ -104,7 +116,9 @@ def call_pipelines(calls) -> list[dict]:
 
 def outgoing_flows() -> list[dict]:
     rows = (
-        Placement.objects.filter(status__in=[PlacementStatus.DEPARTED, *PLACEMENT_ENDED])
+        Placement.objects.filter(
+            status__in=[PlacementStatus.DEPARTED, PlacementStatus.ARRIVED, *PLACEMENT_ENDED]
+        )
         .annotate(year=ExtractYear("actual_departure"))
         .values("year", "mission__country", "mission__theme__name_fr", "mission__theme__name_en")
         .annotate(n=Count("id"))

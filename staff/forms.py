@@ -39,7 +39,24 @@ class ReviewForm(forms.ModelForm):
                 widget=forms.RadioSelect(attrs={"class": "score"}),
                 initial=getattr(self.instance, name, None),
             )
-        self.fields["recommendation"].choices = Recommendation.choices
+        # No default: a reviewer chooses, or the form says what is missing.
+        self.fields["recommendation"].choices = [("", _("— Choisir —")), *Recommendation.choices]
+        self.fields["recommendation"].error_messages["required"] = _(
+            "Choisissez une recommandation."
+        )
+
+
+class ShortlistForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Pourquoi présélectionner avant toutes les évaluations ?"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ExtendForm(forms.Form):
+    days = forms.IntegerField(label=_("Jours de plus"), min_value=1, max_value=60, initial=7)
 
 
 class ReasonForm(forms.Form):
@@ -79,6 +96,8 @@ class CallForm(forms.ModelForm):
             "nationality_statuses",
             "required_documents",
             "max_choices",
+            "min_reviews",
+            "confirmation_days",
             "missions",
             "reviewers",
         ]

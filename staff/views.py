@@ -16,7 +16,7 @@ from audit.services import record_access
 from missions import rules, services
 from missions.checking import start_batch
 from missions.enums import APPLICATION_REVIEWABLE, ApplicationStatus, MissionStatus, PlacementStatus
-from missions.forms import MissionForm, MissionLanguageFormSet
+from missions.forms import CorrectionForm, MissionForm, MissionLanguageFormSet
 from missions.models import (
     Application,
     Call,
@@ -26,6 +26,7 @@ from missions.models import (
     Mission,
     Review,
 )
+from missions.placements import may_correct
 from missions.queries import (
     age_at_reference,
     application_export,
@@ -34,6 +35,8 @@ from missions.queries import (
     contingent_candidates,
     contingent_roster_rows,
     document_access_log,
+    placement_chain,
+    placement_history,
     report_lines,
     volunteer_name,
 )
@@ -59,9 +62,11 @@ from staff.forms import (
     ContingentAddForm,
     ContingentForm,
     DateForm,
+    ExtendForm,
     OutboxRetryForm,
     ReasonForm,
     ReviewForm,
+    ShortlistForm,
 )
 from volunteers.uploads import preview_png
 
@@ -229,7 +234,26 @@ def _decision(service, *, needs_reason: bool):
 
 
 application_start_review = _decision(services.start_review, needs_reason=False)
-application_shortlist = _decision(services.shortlist, needs_reason=False)
+
+
+@staff_required
+@require_POST
+def application_shortlist(request, pk: int):
+    """Shortlist; before the call's minimum number of reviews, with the manager's reason."""
+    application = get_application_for_staff(request.user, pk)
+    form = ShortlistForm(request.POST)
+    act(
+        request,
+        lambda: services.shortlist(
+            application,
+            actor=request.user,
+            reason=valid(form, _("Le motif est trop long."))["reason"],
+        ),
+        lambda: _("Statut : %(status)s.") % {"status": application.get_status_display()},
+    )
+    return redirect("staff:application", pk)
+
+
 application_waitlist = _decision(services.waitlist, needs_reason=False)
 application_reject = _decision(services.reject, needs_reason=True)
 application_return = _decision(services.return_for_correction, needs_reason=True)
@@ -417,7 +441,7 @@ def contingents(request):
 def contingent_detail(request, pk: int):
     contingent = get_contingent_for_manager(request.user, pk)
     placements = contingent.placements.select_related(
-        "volunteer", "volunteer__volunteer_profile", "mission"
+        "volunteer", "volunteer__volunteer_profile", "mission", "host"
     ).order_by("created_at")
     return render(
         request,
@@ -473,26 +497,83 @@ def placement_remove(request, pk: int):
     return redirect("staff:contingent", placement.contingent_id)
 
 
-def _placement_date(record):
-    """The view that records a dated event of a placement: `record(placement, actor, on)`."""
+@manager_required
+def placement_detail(request, pk: int):
+    """One placement as the managers follow it: the chain of confirmations and its deadline,
+    everything that happened (reminders and escalations too), the dates and their corrections."""
+    placement = get_placement_for_manager(request.user, pk)
+    return render(
+        request,
+        "staff/placement.html",
+        {
+            "placement": placement,
+            "profile": getattr(placement.volunteer, "volunteer_profile", None),
+            "chain": placement_chain(placement),
+            "history": placement_history(placement),
+            "extend_form": ExtendForm(),
+            "reason_form": ReasonForm(),
+            "date_form": DateForm(initial={"on": timezone.localdate()}),
+            "correctable": [
+                event
+                for event in ("departure", "arrival", "return")
+                if may_correct(placement, event, request.user)
+            ],
+            "correction_form": CorrectionForm(),
+            "section": "contingents",
+        },
+    )
+
+
+def _placement_action(action, success):
+    """The view of one manager's action on a placement: `action(request, placement)`."""
 
     @manager_required
     @require_POST
     def view(request, pk: int):
         placement = get_placement_for_manager(request.user, pk)
-
-        def record_date():
-            on = valid(DateForm(request.POST), _("Indiquez une date valide."))["on"]
-            record(placement, actor=request.user, on=on)
-
-        act(request, record_date, _("Enregistré."))
-        return redirect("staff:contingent", placement.contingent_id)
+        act(request, lambda: action(request, placement), success)
+        return redirect("staff:placement", pk)
 
     return view
 
 
-placement_departure = _placement_date(services.record_departure)
-placement_return = _placement_date(services.record_return)
+def _dated(record):
+    def action(request, placement):
+        on = valid(DateForm(request.POST), _("Indiquez une date valide."))["on"]
+        record(placement, actor=request.user, on=on)
+
+    return action
+
+
+placement_departure = _placement_action(_dated(services.record_departure), _("Enregistré."))
+placement_arrival = _placement_action(_dated(services.record_arrival), _("Enregistré."))
+placement_return = _placement_action(_dated(services.record_return), _("Enregistré."))
+placement_extend = _placement_action(
+    lambda request, placement: services.extend_deadline(
+        placement,
+        actor=request.user,
+        days=valid(ExtendForm(request.POST), _("Prolongez de 1 à 60 jours."))["days"],
+    ),
+    _("Délai prolongé ; la partie concernée est prévenue."),
+)
+placement_withdraw = _placement_action(
+    lambda request, placement: services.withdraw_proposal(
+        placement,
+        actor=request.user,
+        reason=valid(ReasonForm(request.POST), _("Indiquez le motif."))["reason"],
+    ),
+    _("Proposition retirée ; le ou la volontaire est de nouveau présélectionné·e et prévenu·e."),
+)
+placement_correct = _placement_action(
+    lambda request, placement: services.correct_date(
+        placement,
+        actor=request.user,
+        **valid(
+            CorrectionForm(request.POST), _("Indiquez la date exacte et le motif de la correction.")
+        ),
+    ),
+    _("Date corrigée ; le ou la volontaire et le partenaire sont prévenu·e·s."),
+)
 
 
 # Dashboard ---------------------------------------------------------------------------------------
@@ -552,6 +633,7 @@ def outbox(request):
         "last_error",
         "created_at",
         "sent_at",
+        "to_address",
         "user__email",
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

@@ -3,7 +3,7 @@ missing one. Who may open a page at all is `accounts.decorators.volunteer_requir
 
 from django.shortcuts import get_object_or_404
 
-from missions.models import Application
+from missions.models import Application, Placement
 from volunteers.models import Document, Experience
 
 
@@ -19,3 +19,18 @@ def get_experience_for_volunteer(user, pk: int) -> Experience:
 
 def get_document_for_volunteer(user, pk: int) -> Document:
     return get_object_or_404(Document.objects.visible_to(user), pk=pk)
+
+
+def get_placement_for_volunteer(user, pk: int) -> Placement:
+    """One of her placements once proposed (a contingent still forming is not hers to see)."""
+    return get_object_or_404(
+        Placement.objects.of_volunteer(user).select_related(
+            "mission",
+            "mission__theme",
+            "host",
+            "contingent",
+            "contingent__partner",
+            "application__call",
+        ),
+        pk=pk,
+    )

@@ -65,3 +65,13 @@ class AccountDeleteForm(forms.Form):
     confirm = forms.BooleanField(
         error_messages={"required": gettext_lazy("Cochez la case pour confirmer la suppression.")}
     )
+
+
+class SubmitForm(forms.Form):
+    share_documents = forms.BooleanField(
+        label=_(
+            "J'accepte que les partenaires auxquels l'ANVT propose ma candidature consultent mes "
+            "documents (chaque consultation est enregistrée ; je la vois dans « Mes données »)."
+        ),
+        required=False,
+    )

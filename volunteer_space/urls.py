@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     path("candidatures/<int:pk>/envoi/", views.application_review, name="application_review"),
     path("candidatures/<int:pk>/retirer/", views.application_withdraw, name="application_withdraw"),
+    path("espace/affectations/<int:pk>/", views.placement_detail, name="placement"),
     path("espace/mes-donnees/", views.my_data, name="my_data"),
     path("espace/mes-donnees/export.json", views.my_data_export, name="my_data_export"),
     path("espace/supprimer-mon-compte/", views.account_delete, name="account_delete"),

@@ -1,5 +1,6 @@
 """The volunteer's space. Views are thin: access helper, form, service, redirect."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import Http404, HttpResponse
@@ -15,10 +16,12 @@ from anvt.http import private_file_response
 from missions import eligibility, services
 from missions.access import get_call_for_visitor
 from missions.enums import APPLICATION_WITHDRAWABLE
-from missions.models import Application, ApplicationChoice
+from missions.models import Application, ApplicationChoice, Placement
 from missions.queries import (
     application_timeline,
     experience_total,
+    next_steps,
+    placement_chain,
     report_lines,
     returned_reason,
 )
@@ -28,12 +31,14 @@ from volunteer_space.access import (
     get_application_for_volunteer,
     get_document_for_volunteer,
     get_experience_for_volunteer,
+    get_placement_for_volunteer,
 )
 from volunteer_space.forms import (
     MOTIVATION_MAX,
     AccountDeleteForm,
     MissionChoiceForm,
     MotivationForm,
+    SubmitForm,
     WithdrawForm,
 )
 from volunteers import completeness
@@ -352,8 +357,13 @@ def application_motivation(request, application: Application):
 
 @_application_step
 def application_review(request, application: Application):
-    if request.method == "POST":
-        services.submit_application(application, actor=request.user)
+    form = SubmitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        services.submit_application(
+            application,
+            actor=request.user,
+            share_documents=form.cleaned_data["share_documents"],
+        )
         messages.success(
             request,
             _(
@@ -373,6 +383,7 @@ def application_review(request, application: Application):
                 profile, language_count=profile.languages.count()
             ),
             "step": 3,
+            "form": form,
         },
     )
 
@@ -397,6 +408,30 @@ def application_detail(request, pk: int):
             ),
             "can_withdraw": application.status in APPLICATION_WITHDRAWABLE,
             "returned_reason": returned_reason(application, timeline),
+            "placements": Placement.objects.of_volunteer(request.user)
+            .filter(application=application)
+            .select_related("mission", "contingent__partner")
+            .order_by("-created_at"),
+        },
+    )
+
+
+@volunteer_required
+def placement_detail(request, pk: int):
+    """Her placement: the mission, the host, the planned and actual dates, whom to write to,
+    what each party has confirmed and the next steps, in order."""
+    placement = get_placement_for_volunteer(request.user, pk)
+    return render(
+        request,
+        "volunteers/placement.html",
+        {
+            "placement": placement,
+            "chain": placement_chain(placement),
+            "next_steps": next_steps(placement),
+            "anvt_contact": {
+                "email": settings.ANVT_CONTACT_EMAIL,
+                "phone": settings.ANVT_CONTACT_PHONE,
+            },
         },
     )
 

@@ -172,7 +172,7 @@ def _shortlisted(call, manager, capture, volunteer=None):
     application = ApplicationFactory(call=call, volunteer=volunteer or complete_volunteer())
     submit(application, capture)
     services.start_review(application, actor=manager)
-    services.shortlist(application, actor=manager)
+    services.shortlist(application, actor=manager, reason="Évaluée en comité")
     application.refresh_from_db()
     return application
 
@@ -231,9 +231,10 @@ def test_contingent_from_selection_to_return(manager, django_capture_on_commit_c
         services.record_departure(placement, actor=coordinator, on=date(2026, 10, 1))
     contingent.refresh_from_db()
     assert contingent.status == ContingentStatus.DEPARTED
-    services.record_return(p1, actor=manager, on=date(2027, 6, 30))
+    services.record_arrival(p1, actor=coordinator, on=date(2026, 10, 2))
+    services.record_return(p1, actor=manager, on=date(2026, 11, 1))
     services.interrupt_placement(
-        p3, actor=coordinator, on=date(2027, 1, 15), reason="Raison de santé"
+        p3, actor=coordinator, on=date(2026, 10, 15), reason="Raison de santé"
     )
     contingent.refresh_from_db()
     assert contingent.status == ContingentStatus.COMPLETED

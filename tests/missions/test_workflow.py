@@ -58,6 +58,7 @@ def _world():
         Actor.MANAGER: manager,
         Actor.COORDINATOR: coordinator,
         Actor.SYSTEM: None,
+        Actor.HOST: None,  # the host's contact, through the signed link (no account)
     }
     return {
         Application: application,
@@ -109,7 +110,11 @@ def test_allowed_transition_is_made_and_audited(model, source, target, kind):
     obj = _at(objects[model], source)
 
     changed = transition(
-        obj, target, actor=actors[kind], job="test" if kind == Actor.SYSTEM else "", reason="r"
+        obj,
+        target,
+        actor=actors[kind],
+        job="test" if kind in (Actor.SYSTEM, Actor.HOST) else "",
+        reason="r",
     )
 
     obj.refresh_from_db()

@@ -25,7 +25,6 @@ from tests.factories import (
     CallFactory,
     ContingentFactory,
     DocumentFactory,
-    MembershipFactory,
     UserFactory,
 )
 from tests.flaky_email import FlakyEmailBackend
@@ -240,41 +239,10 @@ def test_draft_reminder_fires_once(django_capture_on_commit_callbacks):
     assert len([m for m in mail.outbox if "brouillon" in m.body]) == 1
 
 
-def test_confirmation_reminder_fires_once_per_week_of_waiting(
-    manager, django_capture_on_commit_callbacks
-):
-    coordinator = MembershipFactory().user
-    partner = coordinator.partner_membership.organisation
-    application = ApplicationFactory(status="selected")
-    placement = Placement.objects.create(
-        contingent=ContingentFactory(
-            call=application.call, partner=partner, status="sent_to_partner"
-        ),
-        application=application,
-        volunteer=application.volunteer,
-        mission=application.call.missions.get(),
-        status="proposed",
-        proposed_at=timezone.now() - timedelta(days=8),
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        assert reminders.send_all()["confirmation"] == 2
-        assert reminders.send_all()["confirmation"] == 0
-        Placement.objects.filter(pk=placement.pk).update(
-            proposed_at=timezone.now() - timedelta(days=15)
-        )
-        assert reminders.send_all()["confirmation"] == 2
-    assert (
-        Notification.objects.filter(
-            user=coordinator, event="confirmation_reminder", channel="email"
-        ).count()
-        == 2
-    )
-
-
 def test_identity_document_expiring_before_departure_is_reminded_once(
     django_capture_on_commit_callbacks,
 ):
-    application = ApplicationFactory(status="placed")
+    application = ApplicationFactory(status="selected")
     mission = application.call.missions.get()
     departure = timezone.localdate() + timedelta(days=40)
     Placement.objects.create(
@@ -354,7 +322,7 @@ def test_a_status_change_is_told_in_the_recipients_language_not_the_actors(
     application = ApplicationFactory(status="eligible", volunteer=UserFactory(language="en"))
     with translation.override("fr"), django_capture_on_commit_callbacks(execute=True):
         services.start_review(application, actor=manager)
-        services.shortlist(application, actor=manager)
+        services.shortlist(application, actor=manager, reason="Comité du 3 mars")
     assert [m.subject for m in mail.outbox] == ["Your application: Shortlisted"]
     assert "is now: Shortlisted." in mail.outbox[0].body
 

@@ -139,8 +139,17 @@ def test_out_of_range_score_is_refused_and_nothing_saved(client, application, re
 def test_manager_moves_an_application_and_the_volunteer_is_told(
     manager_client, application, django_capture_on_commit_callbacks
 ):
-    for action in ("start_review", "shortlist"):
-        manager_client.post(reverse(f"staff:application_{action}", args=[application.pk]))
+    manager_client.post(reverse("staff:application_start_review", args=[application.pk]))
+    early = manager_client.post(
+        reverse("staff:application_shortlist", args=[application.pk]), follow=True
+    )
+    assert "a 0 évaluation(s) sur les 2 demandées" in early.text
+    application.refresh_from_db()
+    assert application.status == "under_review"
+    manager_client.post(
+        reverse("staff:application_shortlist", args=[application.pk]),
+        {"reason": "Dossier vu en comité le 3 mars"},
+    )
     application.refresh_from_db()
     assert application.status == "shortlisted"
     assert (

@@ -39,6 +39,8 @@ def call_data(call, **changes):
         "nationality_statuses": ["togolese_resident", "togolese_diaspora"],
         "required_documents": ["cv", "motivation_letter", "experience_certificate"],
         "max_choices": 3,
+        "min_reviews": 2,
+        "confirmation_days": 10,
         "missions": [m.pk for m in call.missions.all()],
     }
     return {**data, **changes}
@@ -181,11 +183,13 @@ def test_contingent_is_formed_sent_and_followed_through_its_page(
     placement.refresh_from_db()
     assert (placement.status, str(placement.actual_departure)) == ("departed", "2026-10-01")
     bad = manager_client.post(
-        reverse("staff:placement_return", args=[placement.pk]),
+        reverse("staff:placement_arrival", args=[placement.pk]),
         {"on": "2026-09-01"},
         follow=True,
     )
-    assert "La date de retour précède la date de départ." in bad.text
+    assert "L&#x27;arrivée ne peut pas précéder le départ." in bad.text
+    placement.refresh_from_db()
+    assert (placement.status, placement.arrival_date) == ("departed", None)
 
     roster = b"".join(
         manager_client.get(

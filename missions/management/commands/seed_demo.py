@@ -4,6 +4,7 @@ import io
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
@@ -14,8 +15,8 @@ from pypdf import PdfWriter
 
 from accounts.invitations import invitation_link
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP, has_mfa, must_use_mfa
-from missions import checking, services
-from missions.enums import Direction, MissionStatus
+from missions import checking, hostlinks, services
+from missions.enums import Direction, MissionStatus, PlacementStatus, Recommendation
 from missions.models import (
     Application,
     Call,
@@ -23,6 +24,8 @@ from missions.models import (
     IncomingVolunteer,
     Mission,
     MissionLanguage,
+    Placement,
+    Review,
     Theme,
 )
 from partners.enums import MembershipRole, OrganisationKind
@@ -57,6 +60,15 @@ PARTNERS = [
         "country": "FR",
         "city": "Paris",
         "contact_email": "contact@france-volontaires.demo",
+    },
+    {
+        # A host structure without an account: its contact confirms through the e-mailed link.
+        "name": "Mairie de Lille — Service jeunesse",
+        "kind": OrganisationKind.HOST_STRUCTURE,
+        "country": "FR",
+        "city": "Lille",
+        "contact_name": "Julie Lefèvre",
+        "contact_email": "jeunesse@mairie-lille.demo",
     },
     {
         "name": "Association Lomé Solidarité",
@@ -189,6 +201,11 @@ class Command(BaseCommand):
             user = User.objects.get(email=email)
             if must_use_mfa(user) and not has_mfa(user):
                 invited.append((email, invitation_link(user)))
+        for placement in Placement.objects.filter(status=PlacementStatus.HOST_PENDING):
+            self.stdout.write(
+                f"Lien de la structure d'accueil ({placement.host.name}, sans compte) : "
+                f"{settings.SITE_URL}{hostlinks.link_path(placement)}"
+            )
         if invited:
             self.stdout.write(
                 "Comptes de l'équipe et des partenaires : ouvrez leur lien d'invitation pour "
@@ -258,12 +275,22 @@ class Command(BaseCommand):
         contingent = services.create_contingent(
             actor=manager, call=call, partner=partner, name=CONTINGENT_NAME, capacity=4
         )
+        reviewer = User.objects.get(email="reviewer@anvt.demo")
         for email in ("sena@volontaire.demo", "kodjo@volontaire.demo"):
             application = Application.objects.get(volunteer__email=email, call=call)
             # The check after submission runs once the seed commits; these two need it now.
             checking.check_applications([application.pk], job="seed_demo")
             application.refresh_from_db()
-            services.start_review(application, actor=manager)
+            # Two reviews, the call's minimum before a shortlist: the partner reads their summary.
+            for author, scores in ((reviewer, (4, 4, 3, 4)), (manager, (5, 4, 4, 3))):
+                services.submit_review(
+                    application,
+                    reviewer=author,
+                    scores=dict(zip(Review.SCORE_FIELDS, scores, strict=True)),
+                    comment="Engagement solide, bonne expérience de terrain.",
+                    recommendation=Recommendation.SELECT,
+                )
+            application.refresh_from_db()
             services.shortlist(application, actor=manager)
             services.add_to_contingent(
                 contingent,
@@ -272,6 +299,11 @@ class Command(BaseCommand):
                 mission=application.choices.order_by("rank").first().mission,
             )
         services.send_contingent(contingent, actor=manager)
+        # France Volontaires has confirmed Sena: the host structure in Lille is asked in its turn
+        # (its link is printed at the end); Kodjo still waits for France Volontaires.
+        sena = contingent.placements.get(volunteer__email="sena@volontaire.demo")
+        coordinator = User.objects.get(email="coordinator@france-volontaires.demo")
+        services.confirm_placement(sena, actor=coordinator)
 
     def _incoming(self, partner):
         """A French volunteer declared by the host structure in Lomé, validated, just arrived."""
@@ -300,6 +332,14 @@ class Command(BaseCommand):
             )
 
     def _missions(self, partners):
+        missions = self._create_missions(partners)
+        # The structure that hosts the volunteers in Lille confirms each placement in its turn.
+        Mission.objects.filter(city="Lille", host__isnull=True).update(
+            host=partners["Mairie de Lille — Service jeunesse"]
+        )
+        return missions
+
+    def _create_missions(self, partners):
         start = (timezone.localdate().replace(day=1) + timedelta(days=32 * 9)).replace(day=1)
         missions = []
         for title, theme, country, city, direction, partner, months, languages in MISSIONS:
@@ -392,4 +432,4 @@ class Command(BaseCommand):
             volunteer=user, call=call, motivation="Je veux transmettre ce que j'ai appris au Togo."
         )
         services.choose_missions(application, actor=user, missions=list(call.missions.all()[:2]))
-        services.submit_application(application, actor=user)
+        services.submit_application(application, actor=user, share_documents=True)
