@@ -34,9 +34,10 @@ def _page(request, placement, token, *, form, refusal: str = "", status: int = 2
         },
         status=status,
     )
-    # The link is a secret: no search engine, no referrer to another site, no shared cache.
+    # The link is a secret: no search engine, no shared cache (never_cache), and no referrer to
+    # another site (the site's "same-origin" policy; "no-referrer" would make the browser send
+    # "Origin: null" with the form, which the CSRF check rightly refuses).
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

@@ -19,6 +19,7 @@ from missions.enums import APPLICATION_WITHDRAWABLE
 from missions.models import Application, ApplicationChoice, Placement
 from missions.queries import (
     application_timeline,
+    document_readings_of,
     experience_total,
     next_steps,
     placement_chain,
@@ -461,7 +462,9 @@ def application_withdraw(request, pk: int):
 
 @volunteer_required
 def my_data(request):
-    return render(request, "volunteers/my_data.html")
+    return render(
+        request, "volunteers/my_data.html", {"readings": document_readings_of(request.user)}
+    )
 
 
 @volunteer_required

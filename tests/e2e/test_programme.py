@@ -12,6 +12,7 @@ from django.db import connection
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from missions import hostlinks
 from missions.models import Application, Contingent, Placement
 from notifications.models import Notification
 from tests.conftest import require_service
@@ -122,6 +123,7 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
     manager.locator("#id_opens_at").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     manager.locator("#id_closes_at").fill(closes.strftime("%Y-%m-%dT%H:%M"))
     manager.locator("#id_reference_date").fill(reference.isoformat())
+    manager.locator("#id_min_reviews").fill("1")  # one reviewer this time
     for status in ("togolese_resident", "togolese_diaspora"):
         manager.locator(f"input[name=nationality_statuses][value={status}]").check()
     for kind in ("cv", "motivation_letter", "experience_certificate"):
@@ -259,7 +261,7 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
         partner.goto(f"{url}/partenaires/affectations/{placement.pk}/")
         if index < 3:
             partner.get_by_role("button", name="Confirmer l'affectation").click()
-            expect(partner.get_by_text("Affectation confirmée.")).to_be_visible()
+            expect(partner.get_by_text("Affectation confirmée")).to_be_visible()
         else:
             partner.get_by_text("Refuser l'affectation…").click()
             partner.locator("#id_reason").fill("Le niveau de français demandé n'est pas atteint.")
@@ -279,13 +281,21 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
     freed = Placement.objects.get(contingent=contingent, volunteer__email="efua@volontaire.demo")
     partner.goto(f"{url}/partenaires/affectations/{freed.pk}/")
     partner.get_by_role("button", name="Confirmer l'affectation").click()
-    expect(partner.get_by_text("Affectation confirmée.")).to_be_visible()
+    expect(partner.get_by_text("Affectation confirmée")).to_be_visible()
 
-    # Departures are recorded; the contingent has left.
-    manager.goto(f"{url}/equipe/contingents/{contingent.pk}/")
-    for _ in range(4):
-        departure = manager.locator("form.date-action[action$='/depart/']").first
-        departure.get_by_role("button", name="Enregistrer").click()
+    # The mission in Lille has its own host structure: it confirms through its e-mailed link.
+    for placement in Placement.objects.filter(contingent=contingent, status="host_pending"):
+        host = person_page(viewport=PHONE)
+        host.goto(f"{url}{hostlinks.link_path(placement)}")
+        host.get_by_label("Votre nom et votre fonction").fill("Julie Lefèvre")
+        host.get_by_role("button", name="Confirmer l'accueil").click()
+        expect(host.get_by_text("l'accueil est confirmé")).to_be_visible()
+        host.context.close()
+
+    # Departures are recorded on each placement's page; the contingent has left.
+    for placement in Placement.objects.filter(contingent=contingent, status="confirmed"):
+        manager.goto(f"{url}/equipe/affectations/{placement.pk}/")
+        manager.locator("form.date-action[action$='/depart/'] button").click()
         expect(manager.get_by_text("Enregistré.")).to_be_visible()
     contingent.refresh_from_db()
     assert contingent.status == "departed"
@@ -299,12 +309,12 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
     for message in mail.outbox:
         subjects.setdefault(message.to[0], []).append(message.subject)
     assert "Your application is eligible" in subjects["mawuli@example.tg"]
-    assert "Your application: On mission" in subjects["mawuli@example.tg"]
+    assert "Your application: Left for the mission" in subjects["mawuli@example.tg"]
     assert "Votre candidature n'est pas éligible pour le moment" in subjects["komi@example.tg"]
     assert any(
         "Volontaires proposé·e·s" in s for s in subjects["coordinator@france-volontaires.demo"]
     )
-    assert any("France Volontaires : affectation" in s for s in subjects["manager@anvt.demo"])
+    assert any("France Volontaires answered" in s for s in subjects["manager@anvt.demo"])
     outbox_ids = [m.extra_headers.get("X-ANVT-Notification") for m in mail.outbox]
     outbox_ids = [pk for pk in outbox_ids if pk]
     assert (

@@ -299,11 +299,11 @@ class Command(BaseCommand):
                 mission=application.choices.order_by("rank").first().mission,
             )
         services.send_contingent(contingent, actor=manager)
-        # France Volontaires has confirmed Sena: the host structure in Lille is asked in its turn
-        # (its link is printed at the end); Kodjo still waits for France Volontaires.
-        sena = contingent.placements.get(volunteer__email="sena@volontaire.demo")
+        # France Volontaires has confirmed Kodjo: the host structure in Lille is asked in its
+        # turn (its link is printed at the end); Sena still waits for France Volontaires.
+        kodjo = contingent.placements.get(volunteer__email="kodjo@volontaire.demo")
         coordinator = User.objects.get(email="coordinator@france-volontaires.demo")
-        services.confirm_placement(sena, actor=coordinator)
+        services.confirm_placement(kodjo, actor=coordinator)
 
     def _incoming(self, partner):
         """A French volunteer declared by the host structure in Lomé, validated, just arrived."""
