@@ -469,14 +469,18 @@ def review_summary(application: Application) -> ReviewSummary:
 
 def shared_documents(placement: Placement):
     """The documents a partner may read for this placement: none unless the volunteer agreed
-    when she applied."""
-    if not placement.application.share_documents:
+    when she applied, and none once the placement is declined or cancelled."""
+    if not placement.application.share_documents or placement.status in (
+        PlacementStatus.DECLINED,
+        PlacementStatus.CANCELLED,
+    ):
         return Document.objects.none()
     return Document.objects.filter(volunteer_id=placement.volunteer_id).order_by("kind", "pk")
 
 
-def document_readings_of(volunteer) -> list[tuple[AccessLog, str]]:
-    """Who read her documents, newest first, as she may read it in "my data": (log row, who),
+def document_readings_of(volunteer) -> list[tuple[AccessLog, str, str]]:
+    """Who read her documents, newest first, as she may read it in "my data": (log row, who,
+    the document's kind),
     who being the partner organisation or "ANVT", never a staff member's name."""
     documents = Document.objects.filter(volunteer=volunteer)
     rows = list(

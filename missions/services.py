@@ -142,7 +142,11 @@ def submit_application(application: Application, *, actor, share_documents: bool
         delay_on_commit(check_application_eligibility, application_id=application.pk)
 
 
-def _staff_move(application: Application, to_status: str, *, actor, reason: str = "") -> None:
+def _staff_move(
+    application: Application, to_status: str, *, actor, reason: str = "", tell_reason: bool = True
+) -> None:
+    """A staff decision on an application; `reason` is audited, and told to the volunteer
+    unless `tell_reason` is False (ANVT's own note)."""
     with transaction.atomic():
         planned = application.placements.filter(status=PlacementStatus.PLANNED).first()
         if planned is not None:
@@ -158,7 +162,7 @@ def _staff_move(application: Application, to_status: str, *, actor, reason: str 
             application.decided_at = timezone.now()
             fields.append("decided_at")
         if transition(application, to_status, actor=actor, reason=reason, update_fields=fields):
-            notify_application_status(application, reason=reason)
+            notify_application_status(application, reason=reason if tell_reason else "")
 
 
 def start_review(application: Application, *, actor) -> None:
@@ -180,7 +184,13 @@ def shortlist(application: Application, *, actor, reason: str = "") -> None:
             )
             % {"count": application.review_count, "needed": needed}
         )
-    _staff_move(application, ApplicationStatus.SHORTLISTED, actor=actor, reason=reason.strip())
+    _staff_move(
+        application,
+        ApplicationStatus.SHORTLISTED,
+        actor=actor,
+        reason=reason.strip(),
+        tell_reason=False,  # the manager's justification is ANVT's own note
+    )
 
 
 def waitlist(application: Application, *, actor) -> None:

@@ -314,7 +314,7 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
     assert any(
         "Volontaires proposé·e·s" in s for s in subjects["coordinator@france-volontaires.demo"]
     )
-    assert any("France Volontaires answered" in s for s in subjects["manager@anvt.demo"])
+    assert any("France Volontaires a répondu" in s for s in subjects["manager@anvt.demo"])
     outbox_ids = [m.extra_headers.get("X-ANVT-Notification") for m in mail.outbox]
     outbox_ids = [pk for pk in outbox_ids if pk]
     assert (

@@ -37,6 +37,7 @@ P = PlacementStatus
 LOME = ZoneInfo("Africa/Lome")
 HOST_EMAIL = "accueil@solidarite-lyon.fr"
 NOTHING = {"reminder": 0, "reminder_day": 0, "escalated": 0}
+REASON = "Niveau de langue insuffisant pour ce poste"
 
 
 @pytest.fixture
@@ -195,6 +196,29 @@ def test_a_host_decline_through_the_link_puts_the_volunteer_back_on_the_shortlis
     assert "Accueil refusé" in client.get(link).text
 
 
+def test_another_partner_can_neither_decide_nor_record(
+    client, manager, org_a, coordinator_a, coordinator_b, viewer_a
+):
+    placement = propose(manager, org_a)
+    before = state(placement)
+    for outsider in (coordinator_b, viewer_a, manager):
+        with pytest.raises(WorkflowError, match="pas le droit"):
+            services.confirm_placement(placement, actor=outsider)
+        with pytest.raises(WorkflowError, match="pas le droit"):
+            services.decline_placement(placement, actor=outsider, reason=REASON)
+    client.force_login(coordinator_b)
+    assert (
+        client.post(reverse("partners:placement_confirm", args=[placement.pk])).status_code == 404
+    )
+    assert state(placement) == before
+
+    services.confirm_placement(placement, actor=coordinator_a)
+    before = state(placement)
+    with pytest.raises(WorkflowError, match="pas le droit"):
+        services.record_departure(placement, actor=coordinator_b, on=timezone.localdate())
+    assert state(placement) == before
+
+
 # 2. The host link --------------------------------------------------------------------------------
 
 
@@ -272,6 +296,28 @@ def test_the_host_page_refuses_a_post_without_a_name(client, host_pending):
     response = client.post(link, {"name": "", "decision": "confirm"})
     assert response.status_code == 400
     assert "Indiquez votre nom." in response.text
+    assert state(host_pending) == before
+
+
+def test_a_withdrawn_proposal_ends_the_host_link(
+    client, manager, host_pending, django_capture_on_commit_callbacks
+):
+    link = hostlinks.link_path(host_pending)
+    with pytest.raises(WorkflowError, match="Indiquez pourquoi"):
+        services.withdraw_proposal(host_pending, actor=manager, reason=" ")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_proposal(host_pending, actor=manager, reason="Mission reportée")
+    host_pending.refresh_from_db()
+    host_pending.application.refresh_from_db()
+    assert (host_pending.status, host_pending.application.status) == (P.CANCELLED, A.SHORTLISTED)
+    [told] = mails_to(host_pending.volunteer.email)
+    assert "retiré la proposition" in told.body
+
+    page = client.get(link)
+    assert page.status_code == 410
+    assert "attend plus de décision" in page.text
+    before = state(host_pending)
+    assert client.post(link, {"name": "Jeanne", "decision": "confirm"}).status_code == 409
     assert state(host_pending) == before
 
 
@@ -386,8 +432,6 @@ def test_host_reminders_go_to_the_hosts_address(
 
 # 4. Declining ------------------------------------------------------------------------------------
 
-REASON = "Niveau de langue insuffisant pour ce poste"
-
 
 def test_a_decline_not_shared_tells_what_comes_next_without_the_reason(
     client, manager, org_a, coordinator_a, django_capture_on_commit_callbacks
@@ -407,9 +451,7 @@ def test_a_decline_not_shared_tells_what_comes_next_without_the_reason(
     assert "présélectionnées" in told.subject + told.body
     assert "France Volontaires n'a pas retenu" in told.body
     assert REASON not in told.body
-    assert not Notification.objects.filter(
-        user=placement.volunteer, body__contains=REASON
-    ).exists()
+    assert not Notification.objects.filter(user=placement.volunteer, body__contains=REASON).exists()
 
     client.force_login(placement.volunteer)
     page = client.get(reverse("volunteers:placement", args=[placement.pk]))
@@ -519,7 +561,9 @@ def test_a_date_is_corrected_by_who_recorded_it_and_the_volunteer_is_told(
         "new": (today - timedelta(days=12)).isoformat(),
         "reason": "Vol avancé de deux jours",
     }
-    told = Notification.objects.get(user=confirmed.volunteer, event="date_corrected", channel="email")
+    told = Notification.objects.get(
+        user=confirmed.volunteer, event="date_corrected", channel="email"
+    )
     assert "Vol avancé de deux jours" in told.body
     assert told.link == reverse("volunteers:placement", args=[confirmed.pk])
     assert mails_to(confirmed.volunteer.email)
@@ -550,9 +594,7 @@ def test_a_date_is_corrected_by_who_recorded_it_and_the_volunteer_is_told(
             reason="Erreur de saisie",
         )
     with pytest.raises(WorkflowError, match="motif"):
-        services.correct_date(
-            confirmed, actor=coordinator_a, event="arrival", on=today, reason=" "
-        )
+        services.correct_date(confirmed, actor=coordinator_a, event="arrival", on=today, reason=" ")
     assert state(confirmed) == before
 
     services.correct_date(
@@ -605,9 +647,7 @@ EARLY_REASON = "Profil rare infirmière bilingue"
 def test_shortlisting_before_the_reviews_needs_a_reason_the_volunteer_does_not_read(
     client, manager, volunteer, django_capture_on_commit_callbacks
 ):
-    application = ApplicationFactory(
-        volunteer=complete_volunteer(volunteer), status=A.UNDER_REVIEW
-    )
+    application = ApplicationFactory(volunteer=complete_volunteer(volunteer), status=A.UNDER_REVIEW)
     assert application.call.min_reviews == 2 and application.review_count == 0
 
     with pytest.raises(WorkflowError, match="0 évaluation"):
@@ -632,21 +672,10 @@ def test_shortlisting_before_the_reviews_needs_a_reason_the_volunteer_does_not_r
     assert EARLY_REASON not in page.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "services.shortlist passes the manager's reason for shortlisting early to "
-        "notify_application_status, and the application_status template prints it "
-        "('Motif : ...') in the volunteer's e-mail and in-app notification, though the "
-        "volunteer's timeline hides it as ANVT's own note"
-    ),
-)
 def test_the_reason_for_shortlisting_early_is_not_e_mailed_to_the_volunteer(
     client, manager, volunteer, django_capture_on_commit_callbacks
 ):
-    application = ApplicationFactory(
-        volunteer=complete_volunteer(volunteer), status=A.UNDER_REVIEW
-    )
+    application = ApplicationFactory(volunteer=complete_volunteer(volunteer), status=A.UNDER_REVIEW)
     with django_capture_on_commit_callbacks(execute=True):
         services.shortlist(application, actor=manager, reason=EARLY_REASON)
 
@@ -782,6 +811,8 @@ def test_a_placement_in_a_forming_contingent_is_not_shown_to_its_volunteer(
     assert placement.status == P.PLANNED
     client.force_login(volunteer)
     assert client.get(reverse("volunteers:placement", args=[placement.pk])).status_code == 404
-    application_page = client.get(reverse("volunteers:application", args=[placement.application_id]))
+    application_page = client.get(
+        reverse("volunteers:application", args=[placement.application_id])
+    )
     assert "Contingent Lyon" not in application_page.text
     assert not Placement.objects.of_volunteer(volunteer).exists()

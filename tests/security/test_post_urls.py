@@ -75,6 +75,7 @@ URL_MODELS = [
     ("document", Document),
     ("application", Application),
     ("placement", Placement),
+    ("host_decision", Placement),
     ("incoming", IncomingVolunteer),
     ("mission", Mission),
     ("contingent", Contingent),
