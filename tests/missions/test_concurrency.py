@@ -56,5 +56,6 @@ def test_two_managers_adding_the_last_seat_at_once_one_wins():
     contingent.refresh_from_db()
     assert contingent.seats_taken == 1
     assert Placement.objects.count() == 1
+    # A forming contingent tells nobody anything: both stay shortlisted, one holds the seat.
     statuses = sorted(Application.objects.values_list("status", flat=True))
-    assert statuses == [ApplicationStatus.SELECTED, ApplicationStatus.SHORTLISTED]
+    assert statuses == [ApplicationStatus.SHORTLISTED, ApplicationStatus.SHORTLISTED]

@@ -740,7 +740,6 @@ def test_the_decision_file_shows_what_the_partner_needs_and_the_shared_documents
     response = client.get(download)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    response.close()
     log = AccessLog.objects.get()
     assert (log.user, log.action, log.object_id) == (coordinator_a, "download", document.pk)
 

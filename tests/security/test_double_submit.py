@@ -65,7 +65,7 @@ def test_two_select_clicks_select_once(manager, call):
     contingent.refresh_from_db()
     assert (contingent.seats_taken, Placement.objects.count()) == (1, 1)
     application.refresh_from_db()
-    assert application.status == "selected"
+    assert application.status == "shortlisted"  # told nothing while the contingent forms
 
 
 @pytest.mark.django_db(transaction=True)
@@ -201,7 +201,9 @@ def test_two_shortlist_clicks_tell_the_volunteer_once(manager, call):
         call=call, volunteer=complete_volunteer(), status="under_review"
     )
     statuses = twice_at_once(
-        manager, reverse("staff:application_shortlist", args=[application.pk]), {}
+        manager,
+        reverse("staff:application_shortlist", args=[application.pk]),
+        {"reason": "Vue en comité"},
     )
     assert statuses == [302, 302]
     told = Notification.objects.filter(user=application.volunteer, event="application_status")
@@ -230,3 +232,40 @@ def test_a_second_removal_read_before_the_first_frees_no_seat(manager, call):
     services.remove_from_contingent(placements[0], actor=manager)
     services.remove_from_contingent(second_click, actor=manager)
     assert _seats_match(contingent) and contingent.seats_taken == 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_confirmation_and_a_decline_at_once_one_stands_the_other_is_told(
+    coordinator_a, sent_contingent
+):
+    """Two coordinators answer the same placement at the same moment, one yes, one no: the
+    first decision stands, the second reads that it came too late, nothing is told twice."""
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "concurrent transactions need PostgreSQL (DATABASE_URL)")
+    placement = sent_contingent.placements.order_by("pk").first()
+    other = MembershipFactory(organisation=coordinator_a.partner_membership.organisation).user
+
+    def attempt(action):
+        try:
+            action()
+        except WorkflowError as refusal:
+            return refusal.message
+        return "ok"
+
+    outcomes = at_once(
+        lambda: attempt(lambda: services.confirm_placement(placement, actor=coordinator_a)),
+        lambda: attempt(
+            lambda: services.decline_placement(
+                Placement.objects.get(pk=placement.pk), actor=other, reason="Plus de place"
+            )
+        ),
+    )
+    assert sorted(outcome == "ok" for outcome in outcomes) == [False, True]
+    refused = next(outcome for outcome in outcomes if outcome != "ok")
+    assert "n'attend pas cette décision" in refused
+    placement.refresh_from_db()
+    decided = StatusChange.objects.filter(
+        object_id=placement.pk, content_type__model="placement"
+    ).exclude(to_status="proposed")
+    assert decided.count() == 1
+    assert placement.status == decided.get().to_status
