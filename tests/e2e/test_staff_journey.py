@@ -68,6 +68,9 @@ def test_manager_reviews_shortlists_and_forms_a_contingent(live_server, page, sh
         if name.startswith("KOFFI"):
             shoot("staff-03-application")
         review(page, {"motivation": 4, "experience": 4, "skills": 3, "languages": 4})
+        # One review of the two the call asks for: the manager says why she shortlists now.
+        page.get_by_text("Présélectionner (1 évaluation(s) sur 2)…").click()
+        page.locator("#reason-shortlist").fill("Vue en comité de sélection")
         page.get_by_role("button", name="Présélectionner").click()
         expect(page.locator("p").filter(has_text="Présélectionnée").first).to_be_visible()
     shoot("staff-04-shortlisted")
