@@ -310,7 +310,14 @@ def _lock(placement: Placement) -> None:
     of two parties deciding at once, the second reads the first one's decision."""
     _lock_application_of(placement)
     fresh = Placement.objects.select_for_update().get(pk=placement.pk)
-    for name in ("status", "deadline", "host_token", "host_decided_at", "decided_at"):
+    for name in (
+        "status",
+        "deadline",
+        "host_token",
+        "host_decided_at",
+        "decided_at",
+        *DATED_EVENTS.values(),
+    ):
         setattr(placement, name, getattr(fresh, name))
 
 
@@ -615,6 +622,15 @@ def _expect_status(placement: Placement, statuses, message: str) -> None:
         raise WorkflowError(message)
 
 
+def _moved_on(placement, to: str, application_to: str, *, actor, job: str, fields, reason=""):
+    """A dated event recorded: the placement moves, its application follows, the volunteer is
+    told, and the contingent moves on once all its placements have."""
+    transition(placement, to, actor=actor, reason=reason, update_fields=fields)
+    transition(placement.application, application_to, actor=None, job=job)
+    notify_application_status(placement.application, reason=reason, placement=placement)
+    settle_contingent(placement.contingent)
+
+
 def record_departure(placement: Placement, *, actor, on: date) -> None:
     _not_in_future(on, _("Un départ s'enregistre le jour même ou après : cette date est à venir."))
     with transaction.atomic():
@@ -625,17 +641,14 @@ def record_departure(placement: Placement, *, actor, on: date) -> None:
             _("Le départ s'enregistre une fois l'affectation confirmée par toutes les parties."),
         )
         placement.actual_departure = on
-        transition(
-            placement, PlacementStatus.DEPARTED, actor=actor, update_fields=["actual_departure"]
-        )
-        transition(
-            placement.application,
+        _moved_on(
+            placement,
+            PlacementStatus.DEPARTED,
             ApplicationStatus.DEPARTED,
-            actor=None,
+            actor=actor,
             job="placement_departed",
+            fields=["actual_departure"],
         )
-        notify_application_status(placement.application, placement=placement)
-        settle_contingent(placement.contingent)
 
 
 def record_arrival(placement: Placement, *, actor, on: date) -> None:
@@ -644,7 +657,6 @@ def record_arrival(placement: Placement, *, actor, on: date) -> None:
     )
     with transaction.atomic():
         _lock(placement)
-        placement.refresh_from_db(fields=["actual_departure"])
         _expect_status(
             placement,
             {PlacementStatus.DEPARTED},
@@ -654,22 +666,20 @@ def record_arrival(placement: Placement, *, actor, on: date) -> None:
         )
         _not_before(on, placement.actual_departure, _("L'arrivée ne peut pas précéder le départ."))
         placement.arrival_date = on
-        transition(placement, PlacementStatus.ARRIVED, actor=actor, update_fields=["arrival_date"])
-        transition(
-            placement.application,
+        _moved_on(
+            placement,
+            PlacementStatus.ARRIVED,
             ApplicationStatus.ON_MISSION,
-            actor=None,
+            actor=actor,
             job="placement_arrived",
+            fields=["arrival_date"],
         )
-        notify_application_status(placement.application, placement=placement)
-        settle_contingent(placement.contingent)
 
 
 def record_return(placement: Placement, *, actor, on: date) -> None:
     _not_in_future(on, _("Un retour s'enregistre le jour même ou après : cette date est à venir."))
     with transaction.atomic():
         _lock(placement)
-        placement.refresh_from_db(fields=["actual_departure", "arrival_date"])
         _expect_status(
             placement,
             {PlacementStatus.ARRIVED},
@@ -683,15 +693,14 @@ def record_return(placement: Placement, *, actor, on: date) -> None:
             _("Le retour ne peut pas précéder l'arrivée."),
         )
         placement.return_date = on
-        transition(placement, PlacementStatus.COMPLETED, actor=actor, update_fields=["return_date"])
-        transition(
-            placement.application,
+        _moved_on(
+            placement,
+            PlacementStatus.COMPLETED,
             ApplicationStatus.COMPLETED,
-            actor=None,
+            actor=actor,
             job="placement_completed",
+            fields=["return_date"],
         )
-        notify_application_status(placement.application, placement=placement)
-        settle_contingent(placement.contingent)
 
 
 def interrupt_placement(placement: Placement, *, actor, on: date, reason: str) -> None:
@@ -700,7 +709,6 @@ def interrupt_placement(placement: Placement, *, actor, on: date, reason: str) -
     _not_in_future(on, _("Un retour s'enregistre le jour même ou après : cette date est à venir."))
     with transaction.atomic():
         _lock(placement)
-        placement.refresh_from_db(fields=["actual_departure", "arrival_date"])
         _expect_status(
             placement,
             {PlacementStatus.DEPARTED, PlacementStatus.ARRIVED},
@@ -711,21 +719,15 @@ def interrupt_placement(placement: Placement, *, actor, on: date, reason: str) -
         )
         placement.return_date = on
         placement.interruption_reason = reason.strip()
-        transition(
+        _moved_on(
             placement,
             PlacementStatus.INTERRUPTED,
-            actor=actor,
-            reason=reason.strip(),
-            update_fields=["return_date", "interruption_reason"],
-        )
-        transition(
-            placement.application,
             ApplicationStatus.INTERRUPTED,
-            actor=None,
+            actor=actor,
             job="placement_interrupted",
+            fields=["return_date", "interruption_reason"],
+            reason=reason.strip(),
         )
-        notify_application_status(placement.application, reason=reason.strip(), placement=placement)
-        settle_contingent(placement.contingent)
 
 
 def _recording(placement: Placement, event: str) -> StatusChange | None:
@@ -774,7 +776,6 @@ def correct_date(placement: Placement, *, actor, event: str, on: date, reason: s
     field_name = DATED_EVENTS[event]
     with transaction.atomic():
         _lock(placement)
-        placement.refresh_from_db(fields=["actual_departure", "arrival_date", "return_date"])
         if not may_correct(placement, event, actor):
             raise WorkflowError(
                 _(

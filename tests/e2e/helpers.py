@@ -83,3 +83,15 @@ def wait_until(check, timeout=30.0):
         if time.monotonic() > deadline:
             raise AssertionError("condition not met in time")
         time.sleep(0.2)
+
+
+def wait_for_outbox(timeout=30.0):
+    """Every e-mail of the outbox sent by the worker; else fail naming those left behind."""
+    from notifications.models import Notification
+
+    left = Notification.objects.filter(channel="email").exclude(state="sent")
+    try:
+        wait_until(lambda: not left.exists(), timeout)
+    except AssertionError:
+        rows = list(left.values_list("pk", "event", "state", "attempts", "last_error"))
+        raise AssertionError(f"e-mails not sent: {rows}") from None

@@ -13,10 +13,9 @@ from django.db import connection
 from playwright.sync_api import expect
 
 from missions.models import Placement
-from notifications.models import Notification
 from tests.conftest import require_service
 from tests.e2e.conftest import PHONE
-from tests.e2e.helpers import accept_invitation, log_in, wait_until
+from tests.e2e.helpers import accept_invitation, log_in, wait_for_outbox, wait_until
 
 HOST_ADDRESS = "jeunesse@mairie-lille.demo"
 
@@ -127,9 +126,7 @@ def test_three_parties_confirm_and_each_reads_only_what_is_decided(
     shoot(declined, "07-volunteer-declined")
 
     # Each was told once, in their own language.
-    wait_until(
-        lambda: not Notification.objects.filter(channel="email").exclude(state="sent").exists()
-    )
+    wait_for_outbox()
     sena_subjects = [m.subject for m in mail.outbox if m.to == ["sena@volontaire.demo"]]
     assert "Votre candidature est proposée à France Volontaires" in sena_subjects
     selected = sena_subjects.index("Vous êtes sélectionné·e : toutes les parties ont confirmé")

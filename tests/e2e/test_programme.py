@@ -17,7 +17,7 @@ from missions.models import Application, Contingent, Placement
 from notifications.models import Notification
 from tests.conftest import require_service
 from tests.e2e.conftest import LAPTOP, PHONE
-from tests.e2e.helpers import accept_invitation, log_in, pdf, sign_up, wait_until
+from tests.e2e.helpers import accept_invitation, log_in, pdf, sign_up, wait_for_outbox
 
 PASSWORD = "Un-mot-de-passe-solide-2026"
 CALL = "VIR 2027 — France — Service Civique"
@@ -302,9 +302,7 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
     shoot(manager, "08-departed")
 
     # Everyone was told, in their own language, and every e-mail went out once.
-    wait_until(
-        lambda: not Notification.objects.filter(channel="email").exclude(state="sent").exists()
-    )
+    wait_for_outbox()
     subjects = {}
     for message in mail.outbox:
         subjects.setdefault(message.to[0], []).append(message.subject)
