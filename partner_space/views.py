@@ -8,8 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from anvt.http import act, private_bytes_response, private_file_response, valid
-from audit.services import record_access
+from anvt.http import act, private_file_response, valid
 from missions import services
 from missions.enums import IncomingStatus, MissionStatus
 from missions.forms import CorrectionForm, MissionLanguageFormSet, MissionOfferForm
@@ -39,8 +38,8 @@ from partner_space.forms import (
     PlacementDateForm,
     ReportForm,
 )
+from volunteers import reading
 from volunteers.models import Experience
-from volunteers.uploads import preview_png
 
 
 def _form_errors(request, form) -> None:
@@ -124,21 +123,13 @@ def placement_detail(request, scope, pk: int):
 @partner_required
 def placement_document(request, scope, pk: int, document_pk: int):
     _placement, document = get_shared_document_for_partner(scope, pk, document_pk)
-    response = private_file_response(document.file, document.original_name, document.content_type)
-    record_access(request.user, action="download", subject=document)
-    return response
+    return reading.download(document, reader=request.user)
 
 
 @partner_required
 def placement_document_preview(request, scope, pk: int, document_pk: int):
-    """An image of the document's first pages, as the staff see it: light on a phone."""
     _placement, document = get_shared_document_for_partner(scope, pk, document_pk)
-    try:
-        png = preview_png(document.file, document.content_type)
-    except (ValueError, FileNotFoundError) as exc:
-        raise Http404 from exc
-    record_access(request.user, action="view", subject=document)
-    return private_bytes_response(png, "image/png")
+    return reading.preview(document, reader=request.user)
 
 
 @coordinator_required

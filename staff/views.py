@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, staff_required
-from anvt.http import act, csv_response, private_bytes_response, private_file_response, valid
+from anvt.http import act, csv_response, valid
 from audit.services import record_access
 from missions import rules, services
 from missions.checking import start_batch
@@ -68,7 +68,7 @@ from staff.forms import (
     ReviewForm,
     ShortlistForm,
 )
-from volunteers.uploads import preview_png
+from volunteers import reading
 
 PAGE_SIZE = 25
 A = ApplicationStatus
@@ -288,21 +288,13 @@ document_reject = _verification(get_document_for_staff, kind="document", verifie
 @staff_required
 def document_download(request, pk: int, document_pk: int):
     _application, document = get_document_for_staff(request.user, pk, document_pk)
-    response = private_file_response(document.file, document.original_name, document.content_type)
-    record_access(request.user, action="download", subject=document)
-    return response
+    return reading.download(document, reader=request.user)
 
 
 @staff_required
 def document_preview(request, pk: int, document_pk: int):
-    """An image of the document's first pages: nothing of the file itself reaches the browser."""
     _application, document = get_document_for_staff(request.user, pk, document_pk)
-    try:
-        png = preview_png(document.file, document.content_type)
-    except (ValueError, FileNotFoundError) as exc:
-        raise Http404 from exc
-    record_access(request.user, action="view", subject=document)
-    return private_bytes_response(png, "image/png")
+    return reading.preview(document, reader=request.user)
 
 
 # Calls and missions ------------------------------------------------------------------------------

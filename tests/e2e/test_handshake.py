@@ -125,6 +125,16 @@ def test_three_parties_confirm_and_each_reads_only_what_is_decided(
     expect(declined.locator("#what-next")).to_contain_text("shortlist")
     shoot(declined, "07-volunteer-declined")
 
+    # The programme manager follows it all on the placement's page.
+    manager = phone()
+    accept_invitation(manager, url, "manager@anvt.demo")
+    manager.goto(f"{url}/equipe/affectations/{sena.pk}/")
+    history = manager.locator("#history")
+    expect(history).to_contain_text("Lien de confirmation envoyé à la structure d'accueil")
+    expect(history).to_contain_text("Julie Lefèvre, responsable jeunesse")
+    expect(history).to_contain_text("Terminée")
+    shoot(manager, "08-manager-placement")
+
     # Each was told once, in their own language.
     wait_for_outbox()
     sena_subjects = [m.subject for m in mail.outbox if m.to == ["sena@volontaire.demo"]]
