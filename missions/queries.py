@@ -16,6 +16,7 @@ from audit.models import AccessLog, StatusChange
 from missions import eligibility
 from missions.enums import (
     PLACEMENT_HOLDS_SEAT,
+    Actor,
     ApplicationStatus,
     IncomingStatus,
     Party,
@@ -390,6 +391,13 @@ def next_steps(placement: Placement) -> list[Step]:
     return steps
 
 
+def _job_author(placement: Placement, job: str) -> str:
+    """Who a move without a user was made by: the host through its link, else the system."""
+    if job == "host_link" and placement.host_id:
+        return placement.host.name
+    return Actor.SYSTEM.label
+
+
 def placement_history(placement: Placement) -> list[tuple[object, str, str, object]]:
     """The placement's status changes and events (links sent, reminders, escalations, extended
     deadlines, corrected dates), oldest first: (when, what, detail, who)."""
@@ -399,7 +407,7 @@ def placement_history(placement: Placement) -> list[tuple[object, str, str, obje
             change.created_at,
             labels.get(change.to_status, change.to_status),
             change.reason,
-            change.actor or change.job,
+            change.actor or _job_author(placement, change.job),
         )
         for change in StatusChange.objects.for_object(placement).select_related("actor")
     ]

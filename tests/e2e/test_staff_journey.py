@@ -2,10 +2,8 @@
 a contingent from the demo."""
 
 import re
-import time
 
 import pytest
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -14,13 +12,14 @@ from playwright.sync_api import expect
 from accounts.invitations import invitation_link
 from missions.models import Contingent
 from tests.e2e.conftest import LAPTOP
+from tests.e2e.helpers import totp_code
 
 DEMO_PASSWORD = "anvt-demo-2026"
 STAFF_PASSWORD = "Equipe-ANVT-2026!"
 
 
 def totp_now(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    return totp_code(secret)
 
 
 def review(page, scores):
