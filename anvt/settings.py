@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "volunteers",
     "partners",
     "missions",
+    "mobility",
     "audit",
     "notifications",
     "staff",
@@ -347,6 +348,10 @@ CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {
         "task": "missions.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=30),
+    },
+    "mobility-digests": {
+        "task": "mobility.tasks.mobility_digests",
+        "schedule": crontab(hour=7, minute=45),
     },
     "placement-deadlines": {
         "task": "missions.tasks.placement_deadlines",

@@ -249,6 +249,7 @@ class PlacementEventKind(models.TextChoices):
     ESCALATED = "escalated", _("Date limite dépassée : responsables prévenu·e·s")
     DEADLINE_EXTENDED = "deadline_extended", _("Date limite prolongée")
     DATE_CORRECTED = "date_corrected", _("Date corrigée")
+    DEPARTURE_OVERRIDE = "departure_override", _("Départ enregistré avec un dossier incomplet")
 
 
 class IncomingStatus(models.TextChoices):

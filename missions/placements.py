@@ -40,6 +40,7 @@ from missions.models import (
     Placement,
     PlacementEvent,
 )
+from missions.signals import placement_confirmed
 from missions.workflow import WorkflowError, transition
 from notifications.services import Message, notify, queue
 from partners.enums import MembershipRole
@@ -426,6 +427,7 @@ def _confirmed(placement: Placement, *, actor, job: str, update_fields, reason: 
     transition(
         placement.application, ApplicationStatus.SELECTED, actor=None, job="placement_confirmed"
     )
+    placement_confirmed.send(sender=Placement, placement=placement)
     notify_application_status(placement.application, placement=placement)
     _notify_managers(
         placement, party=Party.HOST if placement.host_id else Party.PARTNER, confirmed=True

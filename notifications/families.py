@@ -33,6 +33,10 @@ EVENT_FAMILY = {
     "placement_decided": STAFF,
     "placement_escalated": STAFF,
     "date_corrected": APPLICATIONS,
+    "mobility_item_refused": APPLICATIONS,
+    "workshop_invitation": APPLICATIONS,
+    "mobility_digest": REMINDERS,
+    "mobility_at_risk": STAFF,
     # To a host structure's contact, who may have no account (no preferences to keep).
     "host_request": PARTNER,
     "host_reminder": PARTNER,

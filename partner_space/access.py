@@ -13,6 +13,7 @@ from accounts.decorators import mfa_missing_redirect
 from accounts.roles import has_mfa, partner_membership_of
 from missions.models import Contingent, IncomingVolunteer, Mission, Placement
 from missions.queries import shared_documents
+from mobility.models import MobilityItem
 from partners.models import PartnerMembership
 
 
@@ -59,6 +60,11 @@ def get_shared_document_for_partner(scope: PartnerScope, pk: int, document_pk: i
     """A document of a placement's volunteer, when she agreed to share it with partners."""
     placement = get_placement_for_partner(scope, pk)
     return placement, get_object_or_404(shared_documents(placement), pk=document_pk)
+
+
+def get_mobility_item_for_partner(scope: PartnerScope, pk: int, item_pk: int) -> MobilityItem:
+    placement = get_placement_for_partner(scope, pk)
+    return get_object_or_404(placement.mobility_items.select_related("template"), pk=item_pk)
 
 
 def get_incoming_for_partner(scope: PartnerScope, pk: int) -> IncomingVolunteer:

@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("contingents/<int:pk>/", views.contingent_detail, name="contingent"),
     path("affectations/<int:pk>/", views.placement_detail, name="placement"),
+    path("contingents/<int:pk>/preparation/", views.readiness, name="readiness"),
+    path(
+        "affectations/<int:pk>/dossier/<int:item_pk>/",
+        views.mobility_item,
+        name="mobility_item",
+    ),
     path("affectations/<int:pk>/confirmer/", views.placement_confirm, name="placement_confirm"),
     path("affectations/<int:pk>/refuser/", views.placement_decline, name="placement_decline"),
     path("affectations/<int:pk>/depart/", views.placement_departure, name="placement_departure"),

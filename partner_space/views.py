@@ -4,6 +4,7 @@ Every row comes through partner_space.access; one URL per action, each with its 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,11 +23,15 @@ from missions.queries import (
     shared_documents,
 )
 from missions.workflow import WorkflowError
+from mobility import services as mobility_services
+from mobility.forms import DepartureForm, ItemForm
+from mobility.queries import file_of, readiness_board
 from partner_space.access import (
     coordinator_required,
     get_contingent_for_partner,
     get_incoming_for_partner,
     get_mission_for_partner,
+    get_mobility_item_for_partner,
     get_placement_for_partner,
     get_shared_document_for_partner,
     partner_required,
@@ -84,6 +89,7 @@ def placement_detail(request, scope, pk: int):
     application = placement.application
     profile = getattr(placement.volunteer, "volunteer_profile", None)
     report_row = getattr(application, "eligibility_report", None)
+    items = file_of(placement)
     recordings = {
         event: may_correct(placement, event, request.user)
         for event in ("departure", "arrival", "return")
@@ -116,6 +122,9 @@ def placement_detail(request, scope, pk: int):
                 "final": ReportForm(prefix="final"),
             },
             "interrupt_form": InterruptForm(),
+            "mobility_items": items,
+            "not_ready": [item for item in items if not item.is_ready],
+            "today": timezone.localdate(),
         },
     )
 
@@ -190,7 +199,57 @@ def _dated_event(record):
     return view
 
 
-placement_departure = _dated_event(services.record_departure)
+@coordinator_required
+@require_POST
+def placement_departure(request, scope, pk: int):
+    """The departure, with the reason to override a mobility file not yet complete."""
+    placement = get_placement_for_partner(scope, pk)
+    form = DepartureForm(request.POST)
+    act(
+        request,
+        lambda: mobility_services.depart(
+            placement, actor=request.user, **valid(form, _("Indiquez une date valide."))
+        ),
+        _("Enregistré."),
+    )
+    return redirect("partners:placement", pk)
+
+
+@coordinator_required
+@require_POST
+def mobility_item(request, scope, pk: int, item_pk: int):
+    """An item of the mobility file the partner completes (its health insurance, say)."""
+    item = get_mobility_item_for_partner(scope, pk, item_pk)
+    form = ItemForm(request.POST, request.FILES)
+    act(
+        request,
+        lambda: mobility_services.submit_item(
+            item,
+            actor=request.user,
+            date_value=valid(form, _("Vérifiez la date et la pièce."))["date_value"],
+            upload=form.cleaned_data["file"],
+        ),
+        _("Transmis à l'ANVT, qui va le vérifier."),
+    )
+    return redirect(f"{reverse('partners:placement', args=[pk])}#mobility")
+
+
+@partner_required
+def readiness(request, scope, pk: int):
+    """The contingent's readiness board, read-only, limited to the partner's placements."""
+    contingent = get_contingent_for_partner(scope, pk)
+    return render(
+        request,
+        "partners/readiness.html",
+        {
+            "scope": scope,
+            "contingent": contingent,
+            "board": readiness_board(contingent, scope.placements()),
+            "today": timezone.localdate(),
+        },
+    )
+
+
 placement_arrival = _dated_event(services.record_arrival)
 placement_return = _dated_event(services.record_return)
 

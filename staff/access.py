@@ -12,6 +12,7 @@ from missions.models import (
     Mission,
     Placement,
 )
+from mobility.models import MobilityItem, Workshop
 from volunteers.models import Document, Experience
 
 
@@ -71,3 +72,18 @@ def get_placement_for_manager(user, pk: int) -> Placement:
 
 def get_incoming_for_manager(user, pk: int) -> IncomingVolunteer:
     return get_object_or_404(IncomingVolunteer.objects.visible_to(user), pk=pk)
+
+
+def get_mobility_item_for_manager(user, pk: int) -> MobilityItem:
+    return get_object_or_404(
+        MobilityItem.objects.filter(
+            placement__in=Placement.objects.visible_to(user)
+        ).select_related("template", "placement"),
+        pk=pk,
+    )
+
+
+def get_workshop_for_manager(user, pk: int) -> Workshop:
+    return get_object_or_404(
+        Workshop.objects.filter(contingent__in=Contingent.objects.visible_to(user)), pk=pk
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import views
+from staff import mobility, views
 
 app_name = "staff"
 
@@ -77,6 +77,22 @@ urlpatterns = [
     path("contingents/<int:pk>/liste.csv", views.contingent_roster, name="contingent_roster"),
     path("affectations/<int:pk>/retirer/", views.placement_remove, name="placement_remove"),
     path("affectations/<int:pk>/", views.placement_detail, name="placement"),
+    path("affectations/<int:pk>/dossier/", mobility.placement_file, name="mobility"),
+    path("dossiers/pieces/<int:pk>/verifier/", mobility.item_verify, name="mobility_verify"),
+    path("dossiers/pieces/<int:pk>/refuser/", mobility.item_refuse, name="mobility_refuse"),
+    path(
+        "dossiers/pieces/<int:pk>/sans-objet/",
+        mobility.item_not_applicable,
+        name="mobility_not_applicable",
+    ),
+    path("dossiers/pieces/<int:pk>/rouvrir/", mobility.item_reopen, name="mobility_reopen"),
+    path("contingents/<int:pk>/preparation/", mobility.readiness, name="readiness"),
+    path("contingents/<int:pk>/preparation.csv", mobility.readiness_csv, name="readiness_csv"),
+    path("contingents/<int:pk>/ateliers/", mobility.workshops, name="workshops"),
+    path("ateliers/<int:pk>/presences/", mobility.workshop_attendance, name="workshop_attendance"),
+    path("listes-de-depart/", mobility.checklists, name="checklists"),
+    path("listes-de-depart/nouvel-element/", mobility.checklist_item, name="checklist_item_add"),
+    path("listes-de-depart/<int:pk>/", mobility.checklist_item, name="checklist_item"),
     path("affectations/<int:pk>/depart/", views.placement_departure, name="placement_departure"),
     path("affectations/<int:pk>/arrivee/", views.placement_arrival, name="placement_arrival"),
     path("affectations/<int:pk>/retour/", views.placement_return, name="placement_return"),

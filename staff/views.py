@@ -41,6 +41,8 @@ from missions.queries import (
     volunteer_name,
 )
 from missions.workflow import WorkflowError, can_transition
+from mobility import services as mobility_services
+from mobility.forms import DepartureForm
 from notifications.models import Notification
 from notifications.services import retry_failed
 from staff import dashboard as figures
@@ -511,6 +513,7 @@ def placement_detail(request, pk: int):
                 if may_correct(placement, event, request.user)
             ],
             "correction_form": CorrectionForm(),
+            "not_ready": mobility_services.not_ready(placement),
             "section": "contingents",
         },
     )
@@ -537,7 +540,15 @@ def _dated(record):
     return action
 
 
-placement_departure = _placement_action(_dated(services.record_departure), _("Enregistré."))
+# The departure waits for a complete mobility file, or a reason to leave without it.
+placement_departure = _placement_action(
+    lambda request, placement: mobility_services.depart(
+        placement,
+        actor=request.user,
+        **valid(DepartureForm(request.POST), _("Indiquez une date valide.")),
+    ),
+    _("Enregistré."),
+)
 placement_arrival = _placement_action(_dated(services.record_arrival), _("Enregistré."))
 placement_return = _placement_action(_dated(services.record_return), _("Enregistré."))
 placement_extend = _placement_action(

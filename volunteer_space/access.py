@@ -4,6 +4,7 @@ missing one. Who may open a page at all is `accounts.decorators.volunteer_requir
 from django.shortcuts import get_object_or_404
 
 from missions.models import Application, Placement
+from mobility.models import MobilityItem, WorkshopInvitation
 from volunteers.models import Document, Experience
 
 
@@ -31,6 +32,21 @@ def get_placement_for_volunteer(user, pk: int) -> Placement:
             "contingent",
             "contingent__partner",
             "application__call",
+        ),
+        pk=pk,
+    )
+
+
+def get_mobility_item_for_volunteer(user, placement_pk: int, pk: int) -> MobilityItem:
+    """An item of her own placement's file (another's, or another placement's: 404)."""
+    placement = get_placement_for_volunteer(user, placement_pk)
+    return get_object_or_404(placement.mobility_items.select_related("template"), pk=pk)
+
+
+def get_invitation_for_volunteer(user, pk: int) -> WorkshopInvitation:
+    return get_object_or_404(
+        WorkshopInvitation.objects.filter(placement__volunteer=user).select_related(
+            "workshop", "placement"
         ),
         pk=pk,
     )

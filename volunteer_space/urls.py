@@ -1,6 +1,6 @@
 from django.urls import path
 
-from volunteer_space import views
+from volunteer_space import mobility, views
 
 app_name = "volunteers"
 
@@ -34,6 +34,24 @@ urlpatterns = [
     path("candidatures/<int:pk>/envoi/", views.application_review, name="application_review"),
     path("candidatures/<int:pk>/retirer/", views.application_withdraw, name="application_withdraw"),
     path("espace/affectations/<int:pk>/", views.placement_detail, name="placement"),
+    path("espace/affectations/<int:pk>/dossier/", mobility.mobility_file, name="mobility"),
+    path(
+        "espace/affectations/<int:pk>/dossier/pieces/<int:item_pk>/",
+        mobility.mobility_item,
+        name="mobility_item",
+    ),
+    path(
+        "espace/ateliers/<int:pk>/oui/",
+        mobility.workshop_answer,
+        {"coming": True},
+        name="workshop_yes",
+    ),
+    path(
+        "espace/ateliers/<int:pk>/non/",
+        mobility.workshop_answer,
+        {"coming": False},
+        name="workshop_no",
+    ),
     path("espace/mes-donnees/", views.my_data, name="my_data"),
     path("espace/mes-donnees/export.json", views.my_data_export, name="my_data_export"),
     path("espace/supprimer-mon-compte/", views.account_delete, name="account_delete"),

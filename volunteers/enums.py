@@ -64,6 +64,8 @@ class DocumentKind(models.TextChoices):
     CRIMINAL_RECORD = "criminal_record", _("Extrait de casier judiciaire")
     MEDICAL_CERTIFICATE = "medical_certificate", _("Certificat médical")
     OTHER = "other", _("Autre document")
+    # A piece of the mobility file before departure (visa, insurance, tickets…).
+    MOBILITY = "mobility", _("Pièce du dossier de départ")
 
 
 DOCUMENTS_WITH_EXPIRY = frozenset(

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anvt.forms import DateInput, LanguagePairsFormSet
-from volunteers.enums import DOCUMENTS_WITH_EXPIRY, NationalityStatus
+from volunteers.enums import DOCUMENTS_WITH_EXPIRY, DocumentKind, NationalityStatus
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
 from volunteers.uploads import check_upload, sanitised
 
@@ -181,6 +181,13 @@ class DocumentForm(forms.ModelForm):
         help_texts = {
             "expiry_date": _("Pour une pièce d'identité, un passeport ou un certificat médical.")
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The mobility file's pieces are added from its own page, item by item.
+        self.fields["kind"].choices = [
+            choice for choice in self.fields["kind"].choices if choice[0] != DocumentKind.MOBILITY
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -46,6 +46,7 @@ from missions.models import (
     Placement,
     Theme,
 )
+from mobility.models import ChecklistItem, MobilityItem, Workshop, WorkshopInvitation
 from notifications.models import Notification
 from notifications.services import UNSUBSCRIBE_SALT
 from partners.models import PartnerOrganisation
@@ -71,6 +72,11 @@ NEEDS_TOTP = [email for role, email in ROLES.items() if role.startswith(("rev", 
 
 # Which model a URL's id designates, from the first word of the URL name that names one.
 URL_MODELS = [
+    ("mobility_", MobilityItem),
+    ("workshop_attendance", Workshop),
+    ("workshop_", WorkshopInvitation),
+    ("workshops", Contingent),
+    ("checklist", ChecklistItem),
     ("experience", Experience),
     ("document", Document),
     ("application", Application),
@@ -430,6 +436,10 @@ def demo(transactional_db):
         PartnerOrganisation: [fv.pk, lome.pk],
         Theme: list(Theme.objects.order_by("pk").values_list("pk", flat=True)),
         User: [ama.pk, kossi.pk],
+        MobilityItem: list(MobilityItem.objects.order_by("pk").values_list("pk", flat=True)[:3]),
+        Workshop: list(Workshop.objects.values_list("pk", flat=True)),
+        WorkshopInvitation: list(WorkshopInvitation.objects.values_list("pk", flat=True)),
+        ChecklistItem: list(ChecklistItem.objects.order_by("pk").values_list("pk", flat=True)[:2]),
     }
     tokens = [
         "not-a-token",

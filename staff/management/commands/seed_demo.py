@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -28,6 +29,9 @@ from missions.models import (
     Review,
     Theme,
 )
+from mobility import services as mobility_services
+from mobility.enums import ItemOwner
+from mobility.models import ChecklistItem
 from partners.enums import MembershipRole, OrganisationKind
 from partners.models import PartnerMembership, PartnerOrganisation
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
@@ -92,6 +96,7 @@ PEOPLE = [
     ("yao@volontaire.demo", "Yao Amegah", "fr", None, None),
     ("sena@volontaire.demo", "Sena Dossou", "fr", None, None),
     ("kodjo@volontaire.demo", "Kodjo Akakpo", "en", None, None),
+    ("akouvi@volontaire.demo", "Akouvi Tchala", "fr", None, None),
 ]
 
 # (title, theme slug, country, city, direction, host partner, months from now, languages)
@@ -179,8 +184,35 @@ VOLUNTEER_FILES = [
     ("kossi@volontaire.demo", date(2004, 8, 9), 12, False),  # a draft, profile half done
     ("sena@volontaire.demo", date(2001, 2, 14), 40, True),  # proposed to France Volontaires
     ("kodjo@volontaire.demo", date(2002, 7, 3), 28, True),  # proposed to France Volontaires
+    ("akouvi@volontaire.demo", date(2001, 9, 12), 32, True),  # selected: her mobility file
 ]
 CONTINGENT_NAME = "VIR 2026 — France — premier contingent"
+# (French, English, who, document, date, days before departure, workshop)
+FRANCE_CHECKLIST = [
+    ("Passeport valide", "Valid passport", ItemOwner.VOLUNTEER, True, False, 60, False),
+    ("Rendez-vous de visa", "Visa appointment", ItemOwner.VOLUNTEER, False, True, 45, False),
+    ("Visa obtenu", "Visa granted", ItemOwner.VOLUNTEER, True, False, 21, False),
+    (
+        "Certificat médical d'aptitude",
+        "Medical fitness certificate",
+        ItemOwner.VOLUNTEER,
+        True,
+        False,
+        30,
+        False,
+    ),
+    ("Assurance santé souscrite", "Health insurance", ItemOwner.PARTNER, False, True, 21, False),
+    ("Billets d'avion", "Flight tickets", ItemOwner.ANVT, False, True, 14, False),
+    (
+        "Atelier de préparation au départ",
+        "Pre-departure workshop",
+        ItemOwner.ANVT,
+        False,
+        False,
+        10,
+        True,
+    ),
+]
 
 
 class Command(BaseCommand):
@@ -263,6 +295,7 @@ class Command(BaseCommand):
         call = self._call(missions)
         for email, birth_date, months, submit in VOLUNTEER_FILES:
             self._volunteer(User.objects.get(email=email), call, birth_date, months, submit)
+        self._checklist()
         self._contingent(call, partners["France Volontaires"])
         self._incoming(partners["Association Lomé Solidarité"])
 
@@ -304,6 +337,79 @@ class Command(BaseCommand):
         kodjo = contingent.placements.get(volunteer__email="kodjo@volontaire.demo")
         coordinator = User.objects.get(email="coordinator@france-volontaires.demo")
         services.confirm_placement(kodjo, actor=coordinator)
+        self._selected_with_file(call, contingent, manager, reviewer, coordinator)
+
+    def _selected_with_file(self, call, contingent, manager, reviewer, coordinator):
+        """Akouvi, confirmed by every party for Marseille (no separate host): her mobility file
+        half done, one piece refused, and a pre-departure workshop she said yes to."""
+        application = Application.objects.get(volunteer__email="akouvi@volontaire.demo")
+        checking.check_applications([application.pk], job="seed_demo")
+        application.refresh_from_db()
+        for author in (reviewer, manager):
+            services.submit_review(
+                application,
+                reviewer=author,
+                scores=dict.fromkeys(Review.SCORE_FIELDS, 4),
+                comment="Très bon dossier.",
+                recommendation=Recommendation.SELECT,
+            )
+        application.refresh_from_db()
+        services.shortlist(application, actor=manager)
+        mission = application.choices.get(rank=2).mission  # Marseille: the partner hosts
+        placement = services.add_to_contingent(
+            contingent, actor=manager, application=application, mission=mission
+        )
+        services.confirm_placement(placement, actor=coordinator)
+        items = {item.template.label_fr: item for item in placement.mobility_items.all()}
+        upload = SimpleUploadedFile("passeport.pdf", PDF, content_type="application/pdf")
+        upload.checked_content_type = "application/pdf"
+        volunteer = application.volunteer
+        mobility_services.submit_item(items["Passeport valide"], actor=volunteer, upload=upload)
+        mobility_services.verify_item(items["Passeport valide"], actor=manager)
+        mobility_services.submit_item(
+            items["Rendez-vous de visa"],
+            actor=volunteer,
+            date_value=timezone.localdate() + timedelta(days=12),
+        )
+        upload = SimpleUploadedFile("certificat.pdf", PDF, content_type="application/pdf")
+        upload.checked_content_type = "application/pdf"
+        mobility_services.submit_item(
+            items["Certificat médical d'aptitude"], actor=volunteer, upload=upload
+        )
+        mobility_services.refuse_item(
+            items["Certificat médical d'aptitude"],
+            actor=manager,
+            reason="Le certificat doit dater de moins de trois mois.",
+        )
+        workshop = mobility_services.create_workshop(
+            contingent,
+            actor=manager,
+            starts_at=timezone.now() + timedelta(days=20),
+            place="ANVT, Lomé — salle de conférence",
+            seats=20,
+        )
+        mobility_services.answer_invitation(
+            workshop.invitations.get(placement=placement), actor=volunteer, coming=True
+        )
+
+    def _checklist(self):
+        """France's checklist; a new country starts from a copy of it (staff's page)."""
+        for position, (label_fr, label_en, owner, document, dated, days, workshop) in enumerate(
+            FRANCE_CHECKLIST, start=1
+        ):
+            ChecklistItem.objects.get_or_create(
+                country="FR",
+                label_fr=label_fr,
+                defaults={
+                    "label_en": label_en,
+                    "position": position,
+                    "owner": owner,
+                    "needs_document": document,
+                    "needs_date": dated,
+                    "days_before_departure": days,
+                    "is_workshop": workshop,
+                },
+            )
 
     def _incoming(self, partner):
         """A French volunteer declared by the host structure in Lomé, validated, just arrived."""
