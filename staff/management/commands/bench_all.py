@@ -45,6 +45,7 @@ class Command(BaseCommand):
         for key, command, kwargs in (
             ("eligibility", "bench_eligibility", {"applications": applications}),
             ("staff_list", "bench_staff", {"applications": applications}),
+            ("readiness", "bench_readiness", {"applications": applications}),
             ("notifications", "bench_notifications", {"count": notifications}),
             ("http", "bench_http", {"seconds": http_seconds}),
             ("faults", "bench_faults", {"count": 1200}),
@@ -104,18 +105,24 @@ def machine() -> str:
 
 
 def markdown(r: dict) -> str:
-    e, s, n, h, f = (
+    e, s, n, h, f, b = (
         r["eligibility"],
         r["staff_list"],
         r["notifications"],
         r["http"],
         r["faults"],
+        r["readiness"],
     )
     rows = [
         (
             "Staff applications list vs Django admin changelist",
             f"{s['ours_ms']} ms vs {s['admin_ms']} ms (median)",
             f"ratio admin/ours {s['ratio']}",
+        ),
+        (
+            f"Readiness board, {b['volunteers']} volunteers x {b['items_per_volunteer']} items",
+            f"{b['board_ms']} ms (median of {b['requests']}), {b['board_queries']} queries",
+            f"staff list beside it: {b['staff_list_ms']} ms, {b['staff_list_queries']} queries",
         ),
         (
             "Eligibility re-check of a call",
