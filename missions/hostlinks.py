@@ -25,14 +25,20 @@ def new_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _signer() -> signing.Signer:
+    # No timestamp: the deadline stored on the placement is the expiry, and the same secret
+    # gives the same link in every e-mail and reminder.
+    return signing.Signer(salt=SALT)
+
+
 def link_path(placement: Placement) -> str:
-    token = signing.dumps([placement.pk, placement.host_token], salt=SALT, compress=True)
+    token = _signer().sign_object([placement.pk, placement.host_token], compress=True)
     return reverse("host_decision", args=[placement.pk, token])
 
 
 def _decoded(pk: int, token: str) -> str | None:
     try:
-        placement_id, secret = signing.loads(token, salt=SALT)
+        placement_id, secret = _signer().unsign_object(token)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if placement_id != pk or not isinstance(secret, str) or not secret:

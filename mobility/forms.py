@@ -37,8 +37,15 @@ class ChecklistItemForm(forms.ModelForm):
 
 
 class CopyChecklistForm(forms.Form):
-    source = forms.ChoiceField(label=_("Copier la liste de"), choices=countries)
-    target = forms.ChoiceField(label=_("pour le pays"), choices=countries)
+    source = forms.ChoiceField(label=_("Copier la liste de"))
+    target = forms.ChoiceField(label=_("pour le pays"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # From a country that has a list, to any country (chosen on purpose: no default).
+        have = set(ChecklistItem.objects.values_list("country", flat=True))
+        self.fields["source"].choices = [(c, n) for c, n in countries if c in have]
+        self.fields["target"].choices = [("", "—"), *countries]
 
 
 class ItemForm(forms.Form):
@@ -46,6 +53,12 @@ class ItemForm(forms.Form):
 
     date_value = forms.DateField(label=_("Date"), required=False, widget=DateInput())
     file = UploadField(label=_("Pièce"), required=False)
+
+    def first_error(self) -> str:
+        """What is wrong, as the field says it (a file's type or size), for the page's message."""
+        for errors in self.errors.values():
+            return errors[0]
+        return _("Vérifiez la date et la pièce.")
 
 
 class WorkshopForm(forms.Form):

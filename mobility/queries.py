@@ -37,10 +37,21 @@ class Board:
     def ready_count(self) -> int:
         return sum(row.ready for row in self.rows)
 
+    def only(self, column_id: int) -> "Board":
+        """The same board with one item's column (a filter that needs no query)."""
+        keep = [i for i, column in enumerate(self.columns) if column.pk == column_id]
+        return Board(
+            columns=[self.columns[i] for i in keep],
+            rows=[
+                BoardRow(
+                    row.placement, [row.cells[i] for i in keep], row.days_left, row.late, row.ready
+                )
+                for row in self.rows
+            ],
+        )
 
-def readiness_board(
-    contingent: Contingent, placements=None, *, only_late: bool = False, column: int | None = None
-) -> Board:
+
+def readiness_board(contingent: Contingent, placements=None, *, only_late: bool = False) -> Board:
     """One row per volunteer of the contingent, one column per checklist item, in three queries
     whatever the size. `placements`: the rows to show (a partner's, say), default all."""
     today = timezone.localdate()
@@ -57,13 +68,11 @@ def readiness_board(
         by_placement.setdefault(item.placement_id, {})[item.template_id] = item
         templates[item.template_id] = item.template
     columns = sorted(templates.values(), key=lambda t: (t.country.code, t.position, t.pk))
-    if column is not None:
-        columns = [c for c in columns if c.pk == column]
     board = Board(columns=columns)
     for placement in placements:
         own = by_placement.get(placement.pk, {})
         cells = [own.get(template.pk) for template in columns]
-        present = [cell for cell in own.values()]
+        present = list(own.values())
         row = BoardRow(
             placement=placement,
             cells=cells,

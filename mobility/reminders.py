@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from missions.placements import coordinators, programme_managers
-from mobility.enums import ITEM_READY, ItemOwner
+from mobility.enums import ITEM_READY, ItemOwner, ItemState
 from mobility.models import MobilityItem
 from mobility.services import FILE_OPEN
 from notifications.services import Message, queue
@@ -39,7 +39,10 @@ def digests(today) -> dict[str, int]:
     partner_people = {}
     for item in items:
         owner = item.template.owner
-        if owner == ItemOwner.VOLUNTEER:
+        if item.state == ItemState.SUBMITTED:  # sent: ANVT's to verify, nobody else's to do
+            for user in managers:
+                add(user, item)
+        elif owner == ItemOwner.VOLUNTEER:
             add(item.placement.volunteer, item)
         elif owner == ItemOwner.PARTNER:
             partner_id = item.placement.contingent.partner_id

@@ -128,6 +128,11 @@ def _move(item: MobilityItem, to: str, *, actor, reason: str = "", fields=()) ->
     allowed = rules.is_programme_manager(actor) if kind == "manager" else _may_complete(item, actor)
     if not allowed:
         raise Refused(_("Vous n'avez pas le droit de faire cette action."))
+    if (current, to) == (ItemState.TO_DO, ItemState.VERIFIED) and item.template.owner not in (
+        ItemOwner.ANVT,
+        ItemOwner.HOST,
+    ):
+        raise Refused(_("Cet élément doit d'abord être transmis par qui le complète."))
     item.state = to
     item.reason = reason
     item.updated_by = actor
@@ -152,6 +157,11 @@ def submit_item(
         raise Refused(_("Joignez la pièce demandée."))
     if template.needs_date and date_value is None:
         raise Refused(_("Indiquez la date demandée."))
+    # Refuse before anything is written: a refused upload leaves no file behind.
+    if ITEM_TRANSITIONS.get((item.state, ItemState.SUBMITTED)) is None:
+        raise Refused(_("Cet élément ne peut plus être modifié."))
+    if not _may_complete(item, actor):
+        raise Refused(_("Vous n'avez pas le droit de faire cette action."))
     with transaction.atomic():
         fields = []
         if template.needs_date:
@@ -269,12 +279,23 @@ def record_attendance(workshop: Workshop, *, actor, present: set[int]) -> int:
             invitation.attended = invitation.pk in present
             invitation.recorded_by = actor
         WorkshopInvitation.objects.bulk_update(invitations, ["attended", "recorded_by"])
-        for item in MobilityItem.objects.filter(
-            placement_id__in=[i.placement_id for i in invitations if i.attended],
-            template__is_workshop=True,
-        ).exclude(state__in=ITEM_READY):
-            item.date_value = timezone.localdate(workshop.starts_at)
-            _move(item, ItemState.VERIFIED, actor=actor, fields=["date_value"])
+        workshop_items = MobilityItem.objects.filter(
+            placement_id__in=[i.placement_id for i in invitations], template__is_workshop=True
+        ).select_related("template", "placement")
+        present_placements = {i.placement_id for i in invitations if i.attended}
+        day = timezone.localdate(workshop.starts_at)
+        for item in workshop_items:
+            if item.placement_id in present_placements and item.state not in ITEM_READY:
+                item.date_value = day
+                _move(item, ItemState.VERIFIED, actor=actor, fields=["date_value"])
+            elif (
+                item.placement_id not in present_placements
+                and item.state == ItemState.VERIFIED
+                and item.date_value == day
+            ):
+                # Ticked by mistake at this workshop: the correction takes it back.
+                item.date_value = None
+                _move(item, ItemState.TO_DO, actor=actor, fields=["date_value"])
     return len(present)
 
 

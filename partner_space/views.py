@@ -226,7 +226,7 @@ def mobility_item(request, scope, pk: int, item_pk: int):
         lambda: mobility_services.submit_item(
             item,
             actor=request.user,
-            date_value=valid(form, _("Vérifiez la date et la pièce."))["date_value"],
+            date_value=valid(form, form.first_error())["date_value"],
             upload=form.cleaned_data["file"],
         ),
         _("Transmis à l'ANVT, qui va le vérifier."),

@@ -118,25 +118,24 @@ item_reopen = _item_action(
 
 
 def _board(request, contingent):
+    """The board, and all its items (for the filter), filtered as the page asks."""
+    board = readiness_board(contingent, only_late=request.GET.get("late") == "1")
     column = request.GET.get("item", "")
-    return readiness_board(
-        contingent,
-        only_late=request.GET.get("late") == "1",
-        column=int(column) if column.isdigit() else None,
-    )
+    return (board.only(int(column)) if column.isdigit() else board), board.columns
 
 
 @manager_required
 def readiness(request, pk: int):
     contingent = get_contingent_for_manager(request.user, pk)
     printable = request.GET.get("print") == "1"
+    board, columns = _board(request, contingent)
     return render(
         request,
         "staff/readiness_print.html" if printable else "staff/readiness.html",
         {
             "contingent": contingent,
-            "board": _board(request, contingent),
-            "all_columns": readiness_board(contingent).columns if not printable else [],
+            "board": board,
+            "all_columns": columns,
             "today": timezone.localdate(),
             "section": "contingents",
         },
@@ -146,7 +145,7 @@ def readiness(request, pk: int):
 @manager_required
 def readiness_csv(request, pk: int):
     contingent = get_contingent_for_manager(request.user, pk)
-    header, rows = board_csv(_board(request, contingent))
+    header, rows = board_csv(_board(request, contingent)[0])
     return csv_response(f"dossiers-{contingent.pk}.csv", header, rows)
 
 

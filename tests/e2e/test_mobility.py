@@ -58,9 +58,11 @@ def test_a_file_completed_verified_and_green_on_the_board(
     while verify.count():
         verify.first.click()
         expect(manager.get_by_text("Vérifié.", exact=True)).to_be_visible()
+    shoot(manager, "04-staff-file")
     workshop = placement.workshop_invitations.get().workshop
     manager.goto(f"{url}/equipe/ateliers/{workshop.pk}/presences/")
     manager.get_by_label("Akouvi Tchala").check()
+    shoot(manager, "05-attendance")
     manager.get_by_role("button", name="Enregistrer les présences").click()
     expect(manager.get_by_text("Présences enregistrées.")).to_be_visible()
     states = set(placement.mobility_items.values_list("state", flat=True))
@@ -74,6 +76,9 @@ def test_a_file_completed_verified_and_green_on_the_board(
     partner.goto(f"{url}/partenaires/contingents/{placement.contingent_id}/preparation/")
     expect(partner.locator("tr.ready")).to_have_count(1)
     shoot(partner, "03-partner-board")
+
+    manager.goto(f"{url}/equipe/listes-de-depart/")
+    shoot(manager, "06-checklists")
 
     # She can leave without any override.
     manager.goto(f"{url}/equipe/affectations/{placement.pk}/")
