@@ -95,8 +95,10 @@ def test_three_parties_confirm_and_each_reads_only_what_is_decided(
     expect(volunteer.get_by_text("jeunesse@mairie-lille.demo")).to_be_visible()
     shoot(volunteer, "04-volunteer-selected")
 
-    # The partner records her departure, her arrival and her return.
+    # The partner records her departure (her mobility file is not complete: it says why she
+    # leaves anyway), her arrival and her return.
     partner.goto(f"{url}/partenaires/affectations/{sena.pk}/")
+    partner.locator("#override").fill("Départ avancé pour la rentrée scolaire.")
     for action in ("depart", "arrivee", "retour"):
         partner.locator(f"form.date-action[action$='/{action}/'] button").click()
         expect(partner.get_by_text("Enregistré.")).to_be_visible()

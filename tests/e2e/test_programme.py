@@ -295,6 +295,8 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
     # Departures are recorded on each placement's page; the contingent has left.
     for placement in Placement.objects.filter(contingent=contingent, status="confirmed"):
         manager.goto(f"{url}/equipe/affectations/{placement.pk}/")
+        # Their mobility files are not complete: the manager says why they leave anyway.
+        manager.locator("#override").fill("Dossiers vérifiés sur papier au siège.")
         manager.locator("form.date-action[action$='/depart/'] button").click()
         expect(manager.get_by_text("Enregistré.")).to_be_visible()
     contingent.refresh_from_db()
