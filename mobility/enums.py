@@ -39,5 +39,5 @@ ITEM_TRANSITIONS = {
 
 class Answer(models.TextChoices):
     PENDING = "pending", _("Sans réponse")
-    YES = "yes", _("Présent·e")
-    NO = "no", _("Absent·e")
+    YES = "yes", _("Vient")
+    NO = "no", _("Ne vient pas")

@@ -60,7 +60,7 @@ class Migration(migrations.Migration):
             name='WorkshopInvitation',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answer', models.CharField(choices=[('pending', 'Sans réponse'), ('yes', 'Présent·e'), ('no', 'Absent·e')], default='pending', max_length=8, verbose_name='réponse')),
+                ('answer', models.CharField(choices=[('pending', 'Sans réponse'), ('yes', 'Vient'), ('no', 'Ne vient pas')], default='pending', max_length=8, verbose_name='réponse')),
                 ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='répondu le')),
                 ('attended', models.BooleanField(null=True, verbose_name='présent·e')),
                 ('placement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='workshop_invitations', to='missions.placement', verbose_name='affectation')),
