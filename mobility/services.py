@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from anvt.errors import Refused
 from audit.models import StatusChange
 from missions import rules
-from missions.enums import PLACEMENT_AWAY, PLACEMENT_ENDED, PlacementEventKind, PlacementStatus
+from missions.enums import PlacementEventKind, PlacementStatus
 from missions.models import Contingent, Placement, PlacementEvent
 from missions.placements import record_departure
 from mobility.enums import ITEM_READY, ITEM_TRANSITIONS, Answer, ItemOwner, ItemState
@@ -326,7 +326,3 @@ def depart(placement: Placement, *, actor, on: date, override: str = "") -> None
                     "items": [item.template.label_fr for item in missing],
                 },
             )
-
-
-def closed(placement: Placement) -> bool:
-    return placement.status in PLACEMENT_AWAY | PLACEMENT_ENDED
