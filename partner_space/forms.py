@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anvt import phones
 from anvt.forms import DateInput
 from missions.models import IncomingVolunteer
 from partners.models import PartnerOrganisation
-from volunteers.forms import E164, UploadField
+from volunteers.forms import UploadField
 
 
 class DeclineForm(forms.Form):
@@ -98,8 +99,10 @@ class IncomingForm(forms.ModelForm):
         return number
 
     def clean_emergency_contact_phone(self):
-        phone = self.cleaned_data["emergency_contact_phone"].replace(" ", "")
-        if not E164.match(phone):
+        """An incoming volunteer's emergency contact is abroad: the number with its country code
+        (a number without one is read as Togolese)."""
+        phone = phones.parse(self.cleaned_data["emergency_contact_phone"])
+        if phone is None:
             raise forms.ValidationError(
                 _("Numéro au format international, par exemple +33612345678.")
             )

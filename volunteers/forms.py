@@ -1,4 +1,3 @@
-import re
 from datetime import date
 
 from django import forms
@@ -6,12 +5,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from anvt import phones
 from anvt.forms import DateInput, LanguagePairsFormSet
 from volunteers.enums import DOCUMENTS_WITH_EXPIRY, DocumentKind, NationalityStatus
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
 from volunteers.uploads import check_upload, sanitised
 
-E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 EARLIEST_BIRTH_DATE = date(1950, 1, 1)
 
 
@@ -44,10 +43,10 @@ class ContactForm(forms.ModelForm):
     phone = forms.CharField(
         label=_("Téléphone"),
         max_length=32,
-        help_text=_("Format international, ex. +22890123456."),
-        widget=forms.TextInput(
-            attrs={"type": "tel", "autocomplete": "tel", "placeholder": "+22890123456"}
+        help_text=_(
+            "Au Togo : 90 12 34 56. Ailleurs : avec l'indicatif du pays, ex. +33 6 12 34 56 78."
         ),
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
 
     class Meta:
@@ -59,14 +58,21 @@ class ContactForm(forms.ModelForm):
         self.fields["country_of_residence"].required = True
         self.fields["city"].required = True
         self.fields["region"].help_text = _("Pour les personnes qui résident au Togo.")
+        if self.instance.phone and not self.is_bound:
+            country = str(self.instance.country_of_residence or phones.DEFAULT_REGION)
+            self.initial["phone"] = phones.display(self.instance.phone, country)
 
     def clean_phone(self):
-        phone = re.sub(r"[\s.\-()]", "", self.cleaned_data["phone"])
-        if phone.startswith("00"):
-            phone = "+" + phone[2:]
-        if not E164.match(phone):
+        """Stored in E.164; a number without its country code is read in the country of
+        residence (Togo when none is given)."""
+        country = str(self.cleaned_data.get("country_of_residence") or phones.DEFAULT_REGION)
+        phone = phones.parse(self.cleaned_data["phone"], country)
+        if phone is None:
             raise forms.ValidationError(
-                _("Numéro invalide : écrivez-le au format international, par exemple +22890123456.")
+                _(
+                    "Ce numéro n'existe pas. Au Togo, écrivez ses 8 chiffres (90 12 34 56) ; "
+                    "ailleurs, commencez par l'indicatif du pays (+33 6 12 34 56 78)."
+                )
             )
         return phone
 

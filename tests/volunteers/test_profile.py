@@ -45,7 +45,7 @@ def test_bad_birth_date_is_refused_next_to_the_field(
 
 
 @pytest.mark.parametrize(
-    "phone", ["90123456", "+228 9012", "+0228901234567", "téléphone", "+22890123456789012"]
+    "phone", ["9012345", "+228 9012", "+0228901234567", "téléphone", "+22890123456789012"]
 )
 def test_malformed_phone_is_refused(volunteer_client, volunteer, phone):
     post_step(volunteer_client, "identity", IDENTITY)
@@ -55,7 +55,10 @@ def test_malformed_phone_is_refused(volunteer_client, volunteer, phone):
         {"country_of_residence": "TG", "region": "kara", "city": "Kara", "phone": phone},
     )
     assert response.status_code == 200
-    assert "format international" in response.context["form"].errors["phone"][0]
+    assert (
+        "Ce numéro n'existe pas. Au Togo, écrivez ses 8 chiffres"
+        in (response.context["form"].errors["phone"][0])
+    )
     assert VolunteerProfile.objects.get(user=volunteer).phone == ""
 
 
@@ -72,6 +75,26 @@ def test_phone_is_stored_in_e164(volunteer_client, volunteer):
         },
     )
     assert VolunteerProfile.objects.get(user=volunteer).phone == "+22890123456"
+
+
+def test_a_local_togolese_number_is_read_in_togo_and_shown_back_as_written(
+    volunteer_client, volunteer
+):
+    post_step(volunteer_client, "identity", IDENTITY)
+    contact = {"country_of_residence": "TG", "region": "kara", "city": "Kara"}
+    post_step(volunteer_client, "contact", {**contact, "phone": "90 12 34 56"})
+    assert VolunteerProfile.objects.get(user=volunteer).phone == "+22890123456"
+    page = volunteer_client.get(reverse("volunteers:profile_step", args=["contact"]))
+    assert 'value="90 12 34 56"' in page.text
+
+
+def test_a_diaspora_number_keeps_its_country_code(volunteer_client, volunteer):
+    post_step(volunteer_client, "identity", {**IDENTITY, "nationality_status": "diaspora"})
+    contact = {"country_of_residence": "FR", "city": "Lille"}
+    post_step(volunteer_client, "contact", {**contact, "phone": "06 12 34 56 78"})
+    assert VolunteerProfile.objects.get(user=volunteer).phone == "+33612345678"
+    page = volunteer_client.get(reverse("volunteers:profile_step", args=["contact"]))
+    assert 'value="06 12 34 56 78"' in page.text
 
 
 def test_residents_must_name_their_region(volunteer_client, volunteer):
