@@ -6,8 +6,8 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 RUN pip install --no-cache-dir .
 COPY . .
-RUN DJANGO_SECRET_KEY=build-only MFA_ENCRYPTION_KEYS=build-only python manage.py compilemessages \
-    && DJANGO_SECRET_KEY=build-only MFA_ENCRYPTION_KEYS=build-only python manage.py collectstatic --noinput \
+RUN DJANGO_SECRET_KEY=build-only MFA_ENCRYPTION_KEYS=build-only SITE_URL=https://localhost python manage.py compilemessages \
+    && DJANGO_SECRET_KEY=build-only MFA_ENCRYPTION_KEYS=build-only SITE_URL=https://localhost python manage.py collectstatic --noinput \
     && useradd --create-home anvt && mkdir -p /data/private && chown anvt /data/private
 USER anvt
 EXPOSE 8000

@@ -1,4 +1,5 @@
 import logging
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
@@ -6,15 +7,15 @@ from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import get_language, gettext
 
 from accounts import devices
-from accounts.roles import has_mfa, must_use_mfa
+from accounts.roles import has_mfa, must_use_mfa, space_of
+from anvt.http import absolute_url
 from notifications.services import notify, queue_account_email
 
 logger = logging.getLogger(__name__)
@@ -43,13 +44,35 @@ def _account_id(email: str) -> int | None:
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
-        """The new account keeps the language the person used to sign up, and is welcomed."""
+        """The new account keeps the language the person used to sign up. It is welcomed once
+        its address is confirmed (accounts.signals), not before."""
         user.language = (get_language() or "fr")[:2]
-        with transaction.atomic():
-            user = super().save_user(request, user, form, commit=commit)
-            if commit:
-                notify(user, "account_created", link="/espace/")
-        return user
+        return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request) -> str:
+        """Into the person's own space: a volunteer's dashboard, the staff's or partner's home."""
+        return reverse(space_of(request.user))
+
+    def get_signup_redirect_url(self, request) -> str:
+        """A new account lands in its space once its address is confirmed."""
+        return reverse(space_of(request.user))
+
+    # Links in account e-mails start with the portal's public address (settings.SITE_URL),
+    # never with the host the request came in on.
+
+    def get_email_confirmation_url(self, request, emailconfirmation) -> str:
+        return absolute_url(reverse("account_confirm_email", args=[emailconfirmation.key]))
+
+    def send_account_already_exists_mail(self, email: str) -> None:
+        self.send_mail(
+            "account/email/account_already_exists",
+            email,
+            {"password_reset_url": absolute_url(reverse("account_reset_password"))},
+        )
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return absolute_url(path.replace("UID-KEY", quote(key)))
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """allauth's messages (address verification, password reset, "you already have an
@@ -62,16 +85,20 @@ class AccountAdapter(DefaultAccountAdapter):
             )
             return
         request = allauth_context.request
-        message = self.render_mail(
-            template_prefix,
-            email,
-            {
-                "request": request,
-                "email": email,
-                "current_site": get_current_site(request),
-                **context,
-            },
-        )
+        # In the account's language, with the portal's name and address (templates/account/email).
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            message = self.render_mail(
+                template_prefix,
+                email,
+                {
+                    "request": request,
+                    "email": email,
+                    **context,
+                    "name": user.name,
+                    "site_name": settings.SITE_NAME,
+                    "site_url": settings.SITE_URL,
+                },
+            )
         html = next(
             (
                 content

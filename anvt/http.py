@@ -6,10 +6,17 @@ They know nothing of the domain; views pass them what to send.
 import csv
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 
 from anvt.errors import Refused
+
+
+def absolute_url(path: str) -> str:
+    """A path of the portal as a link for a message: the configured public address (SITE_URL),
+    never the host a request happened to use."""
+    return f"{settings.SITE_URL}{path}"
 
 
 def act(request, action, success) -> bool:

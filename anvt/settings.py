@@ -62,7 +62,26 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# The portal's public address: every link in an e-mail or SMS starts with it (never the host a
+# request happened to come in on). Production must give its own https address (anvt/checks.py).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if not DEBUG:
+    from urllib.parse import urlsplit
+
+    _site = urlsplit(SITE_URL)
+    if not env("SITE_URL") or _site.scheme != "https" or _site.path or not _site.hostname:
+        raise ImproperlyConfigured(
+            "SITE_URL is required when DEBUG is off: the portal's public https address, without "
+            "a path (e.g. https://vir.anvt.tg). Every link in e-mails and SMS starts with it."
+        )
+    if not any(
+        host == _site.hostname or (host.startswith(".") and _site.hostname.endswith(host))
+        for host in ALLOWED_HOSTS
+    ):
+        raise ImproperlyConfigured(
+            f"SITE_URL's host {_site.hostname!r} must be one of DJANGO_ALLOWED_HOSTS."
+        )
+SITE_NAME = env("SITE_NAME", "Volontariat International de Réciprocité — ANVT")
 # Adds /bench/bare/, a view that does nothing, as the baseline of the HTTP benchmark.
 BENCHMARK_VIEWS = env_bool("ANVT_BENCHMARK_VIEWS", False)
 
@@ -126,6 +145,7 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "notifications.context_processors.unread",
             ],
+            "libraries": {"anvt": "anvt.templatetags"},
         },
     },
 ]
@@ -185,7 +205,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 # Account e-mails go through the outbox, which writes to accounts; an address with no account
 # gets no "unknown account" e-mail (the page answers the same either way).
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
-ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+# Confirming the address signs the person in (in the browser she signed up in) and takes her to
+# her space, where the welcome message waits (accounts/signals.py).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# A changed password or address is told to the account's address (shared addresses are common).
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ANVT] "
@@ -285,6 +309,30 @@ NOTIFICATION_BACKENDS = {
     "email": "notifications.backends.EmailBackend",
     "sms": env("NOTIFICATION_SMS_BACKEND", "notifications.backends.ConsoleSmsBackend"),
 }
+# SMS: the console backend logs them; notifications.backends.HttpSmsBackend talks to a real
+# provider at SMS_GATEWAY_URL with SMS_GATEWAY_KEY. The provider signs its webhooks (inbound
+# messages, delivery receipts) with SMS_WEBHOOK_SECRET (notifications/sms.py).
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+SMS_WEBHOOK_SECRET = env("SMS_WEBHOOK_SECRET", "")
+SMS_SENDER = env("SMS_SENDER", "ANVT")
+if not DEBUG and NOTIFICATION_BACKENDS["sms"].endswith("HttpSmsBackend"):
+    _missing = [
+        name
+        for name in ("SMS_GATEWAY_URL", "SMS_GATEWAY_KEY", "SMS_WEBHOOK_SECRET")
+        if not globals()[name]
+    ]
+    if _missing:
+        raise ImproperlyConfigured(
+            f"The HTTP SMS gateway needs {', '.join(_missing)} (README, 'SMS')."
+        )
+# The portal's number, which volunteers text "STATUT" to (shown on the preferences page).
+# (DEBUG shows a demo number so that the page can be tried; production shows none until set.)
+SMS_NUMBER = env("SMS_NUMBER", "+22890000099" if DEBUG else "")
+# Status replies per number and hour; codes per account and day.
+SMS_STATUS_PER_HOUR = env_int("SMS_STATUS_PER_HOUR", 3)
+SMS_CODES_PER_DAY = env_int("SMS_CODES_PER_DAY", 5)
 NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
 NOTIFICATION_RETRY_BASE_SECONDS = float(env("NOTIFICATION_RETRY_BASE_SECONDS", "30"))
 # Pending messages older than this are queued again by the periodic job (broker down, lost task).

@@ -4,7 +4,9 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from anvt import views
+from notifications import views as notification_views
 from partner_space.host import host_decision
+from volunteer_space import sms
 
 # The admin's login and its two-factor requirement: accounts/admin.py.
 urlpatterns = [
@@ -18,7 +20,11 @@ urlpatterns = [
     path("partenaires/", include("partner_space.urls")),
     # The host structure's signed, single-use link (no account): partner_space/host.py.
     path("accueil/<int:pk>/<str:token>/", host_decision, name="host_decision"),
+    path("notifications/", include("anvt.preferences")),
     path("notifications/", include("notifications.urls")),
+    # The SMS gateway's signed webhooks: what volunteers text in, and delivery receipts.
+    path("sms/entrant/", sms.inbound_sms, name="sms_inbound"),
+    path("sms/accuses/", notification_views.sms_receipts, name="sms_receipts"),
     path("", include("missions.urls")),
     path("", include("volunteer_space.urls")),
 ]

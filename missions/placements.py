@@ -823,17 +823,21 @@ def correct_date(placement: Placement, *, actor, event: str, on: date, reason: s
             "reason": reason.strip(),
             "volunteer_name": str(placement.volunteer),
         }
-        told = [placement.volunteer, *programme_managers()]
+        # Each is told with a link to the placement in their own space.
+        told = {m.pk: (m, "staff:placement") for m in programme_managers()}
         if rules.is_programme_manager(actor):
-            told += list(coordinators(placement.contingent.partner_id))
+            told |= {
+                c.pk: (c, "partners:placement")
+                for c in coordinators(placement.contingent.partner_id)
+            }
+        told[placement.volunteer_id] = (placement.volunteer, "volunteers:placement")
         queue(
             Message(
                 user=user,
                 event="date_corrected",
                 context=context,
-                link=reverse("volunteers:placement", args=[placement.pk])
-                if user == placement.volunteer
-                else "",
+                link=reverse(space, args=[placement.pk]),
             )
-            for user in {u.pk: u for u in told if u.pk != actor.pk}.values()
+            for user, space in told.values()
+            if user.pk != actor.pk
         )

@@ -28,9 +28,10 @@ DRAFT_NOTICE = timedelta(days=3)
 
 
 def draft_reminders(now) -> int:
-    """Drafts not submitted three days before their call closes."""
+    """Drafts not submitted, and applications returned for correction not sent back, three days
+    before their call closes."""
     drafts = Application.objects.filter(
-        status=ApplicationStatus.DRAFT,
+        status__in=(ApplicationStatus.DRAFT, ApplicationStatus.RETURNED_FOR_CORRECTION),
         call__closes_at__gt=now,
         call__closes_at__lte=now + DRAFT_NOTICE,
         volunteer__is_active=True,
@@ -42,7 +43,10 @@ def draft_reminders(now) -> int:
                 event="draft_reminder",
                 context={"application": application},
                 link=reverse("volunteers:application_missions", args=[application.pk]),
-                dedupe_key=f"draft_reminder:{application.pk}",
+                # A draft is reminded once, and once more if it comes back for correction.
+                dedupe_key=f"draft_reminder:{application.pk}"
+                if application.status == ApplicationStatus.DRAFT
+                else f"correction_reminder:{application.pk}",
             )
             for application in drafts
         )

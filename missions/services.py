@@ -59,7 +59,8 @@ from missions.placements import (  # noqa: F401 (the placement services, re-expo
 )
 from missions.tasks import check_application_eligibility
 from missions.workflow import WorkflowError, transition
-from notifications.services import notify
+from notifications.models import Channel
+from notifications.services import Message, notify, queue
 from volunteers.enums import VerificationStatus
 from volunteers.models import Document, Experience
 
@@ -294,6 +295,19 @@ def set_verification(
             ]
         )
         volunteer_data_changed(item.volunteer)
+        if not verified:
+            _tell_rejected(item, reason=reason.strip())
+
+
+def _tell_rejected(item: Experience | Document, *, reason: str) -> None:
+    """She learns what was refused, why, and where to put it right."""
+    if isinstance(item, Experience):
+        event, context = "experience_rejected", {"experience": item, "reason": reason}
+        link = reverse("volunteers:experience_edit", args=[item.pk])
+    else:
+        event, context = "document_rejected", {"document": item, "reason": reason}
+        link = reverse("volunteers:document_replace", args=[item.pk])
+    notify(item.volunteer, event, context, link=link)
 
 
 # Missions and incoming volunteers ----------------------------------------------------------------
@@ -442,3 +456,32 @@ def save_call(call: Call | None, *, actor, values: dict) -> tuple[Call, Eligibil
         if previous_rules is not None and call.rules() != previous_rules:
             batch = start_batch(call, requested_by=actor)
     return call, batch
+
+
+# By SMS ------------------------------------------------------------------------------------------
+
+SMS_STATUS_SHOWN = 3  # the most recent applications an SMS has room for
+
+
+def send_status_by_sms(user) -> None:
+    """Her most recent applications and their statuses, by SMS to her verified number (the
+    answer to "STATUT", volunteer_space/sms.py)."""
+    applications = list(
+        Application.objects.filter(volunteer=user)
+        .select_related("call")
+        .order_by("-created_at", "-pk")[: SMS_STATUS_SHOWN + 1]
+    )
+    queue(
+        [
+            Message(
+                user=user,
+                event="sms_status",
+                context={
+                    "applications": applications[:SMS_STATUS_SHOWN],
+                    "more": len(applications) > SMS_STATUS_SHOWN,
+                },
+                channels=(Channel.SMS,),
+                to_number=user.sms_number.number,
+            )
+        ]
+    )

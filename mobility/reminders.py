@@ -18,6 +18,15 @@ DUE_SOON = timedelta(days=3)
 AT_RISK = timedelta(days=14)
 
 
+def _link_for(user, item, *, volunteer: bool, managers) -> str:
+    """The page where this reader acts on their first item: her file, ANVT's or the partner's
+    readiness board of its contingent."""
+    if volunteer:
+        return reverse("volunteers:mobility", args=[item.placement_id])
+    space = "staff:readiness" if user in managers else "partners:readiness"
+    return reverse(space, args=[item.placement.contingent_id])
+
+
 def digests(today) -> dict[str, int]:
     items = list(
         MobilityItem.objects.filter(placement__status__in=FILE_OPEN, due_date__lte=today + DUE_SOON)
@@ -65,9 +74,7 @@ def digests(today) -> dict[str, int]:
                     "today": today,
                     "late": [i for i in own if i.due_date < today],
                 },
-                link=reverse("volunteers:mobility", args=[own[0].placement_id])
-                if volunteer
-                else "",
+                link=_link_for(user, own[0], volunteer=volunteer, managers=managers),
                 dedupe_key=f"mobility_digest:{today.isoformat()}",
             )
         )

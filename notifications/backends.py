@@ -1,10 +1,14 @@
 """Channels deliver notifications. Each is a small class named in settings.NOTIFICATION_BACKENDS,
-so that an SMS gateway can be added by configuration: a class with `send(notifications)`."""
+so that an SMS gateway is chosen by configuration: a class with `send(notifications, on_sent)`."""
 
+import json
 import logging
+import urllib.error
+import urllib.request
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.urls import reverse
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
@@ -12,9 +16,9 @@ logger = logging.getLogger(__name__)
 
 class Backend:
     def send(self, notifications, on_sent, keep_alive=lambda: None) -> dict[int, str]:
-        """Deliver each notification, calling on_sent(notification) as soon as one is handed
-        over and keep_alive() before each attempt; return {id: error text} for those that
-        failed."""
+        """Deliver each notification, calling on_sent(notification, provider_id="") as soon as
+        one is handed over and keep_alive() before each attempt; return {id: error text} for
+        those that failed."""
         raise NotImplementedError
 
 
@@ -74,14 +78,64 @@ class ConsoleSmsBackend(Backend):
     def send(self, notifications, on_sent, keep_alive=lambda: None):
         errors = {}
         for notification in notifications:
-            profile = getattr(notification.user, "volunteer_profile", None)
-            phone = getattr(profile, "phone", "")
-            if not phone:
-                errors[notification.pk] = "no phone number"
+            if not notification.to_number:
+                errors[notification.pk] = "no verified phone number"
                 continue
-            text = f"{notification.subject} — {notification.body}"[:160]
-            logger.info("SMS to %s: %s", phone, text)
-            on_sent(notification)
+            logger.info("SMS to %s: %s", notification.to_number, notification.body)
+            on_sent(notification, provider_id=f"console-{notification.pk}")
+        return errors
+
+
+class HttpSmsBackend(Backend):
+    """A real provider's HTTP API (SMS_GATEWAY_URL, SMS_GATEWAY_KEY): one POST per SMS,
+
+        {"to": "+22890123456", "from": SMS_SENDER, "text": "…", "reference": "<row id>",
+         "callback_url": "<SITE_URL>/sms/accuses/"}
+
+    with `Authorization: Bearer <key>` and an `Idempotency-Key` naming the row, so that a retry
+    after a lost answer is not sent twice by a gateway that honours it. A 2xx answer carries
+    {"id": "<the gateway's id>"}, which delivery receipts name. Anything else is an error that
+    the outbox retries with back-off."""
+
+    def send(self, notifications, on_sent, keep_alive=lambda: None):
+        errors = {}
+        url = settings.SMS_GATEWAY_URL
+        if not url:
+            return {n.pk: "SMS_GATEWAY_URL is not set" for n in notifications}
+        callback = f"{settings.SITE_URL}{reverse('sms_receipts')}"
+        for notification in notifications:
+            keep_alive()
+            if not notification.to_number:
+                errors[notification.pk] = "no verified phone number"
+                continue
+            payload = {
+                "to": notification.to_number,
+                "from": settings.SMS_SENDER,
+                "text": notification.body,
+                "reference": str(notification.pk),
+                "callback_url": callback,
+            }
+            request = urllib.request.Request(  # noqa: S310 (an https URL from settings)
+                url,
+                data=json.dumps(payload).encode(),
+                method="POST",
+                headers={
+                    "Authorization": f"Bearer {settings.SMS_GATEWAY_KEY}",
+                    "Content-Type": "application/json",
+                    "Idempotency-Key": f"anvt-notification-{notification.pk}",
+                },
+            )
+            try:
+                with urllib.request.urlopen(  # noqa: S310
+                    request, timeout=settings.SMS_GATEWAY_TIMEOUT
+                ) as response:
+                    answer = json.loads(response.read() or b"{}")
+            except urllib.error.HTTPError as exc:
+                errors[notification.pk] = f"gateway answered {exc.code}"
+            except (OSError, ValueError) as exc:
+                errors[notification.pk] = f"{type(exc).__name__}: {exc}"[:2000]
+            else:
+                on_sent(notification, provider_id=str(answer.get("id", ""))[:100])
         return errors
 
 

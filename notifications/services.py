@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import CharField, F, Q, Value
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
@@ -19,8 +19,8 @@ from django.utils import timezone, translation
 
 from anvt.celery import publish
 from notifications.backends import backend_for
-from notifications.families import FAMILIES, MANDATORY, family_of
-from notifications.models import Channel, EmailOptOut, Notification, State
+from notifications.families import FAMILIES, MANDATORY, SMS_FAMILIES, family_of
+from notifications.models import Channel, EmailOptOut, Notification, SmsOptIn, State
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ class Message:
     channels: tuple[str, ...] = EMAIL_AND_IN_APP
     to_address: str = ""
     language: str = ""
+    # An SMS to a number not verified yet (its verification code).
+    to_number: str = ""
 
     def __post_init__(self):
         if self.user is None:
@@ -78,13 +80,26 @@ def _plain_text(template_name: str, context: dict) -> str:
     return get_template(template_name).template.render(Context(context, autoescape=False))
 
 
-def render(message: Message, channel: str) -> Notification:
+def greeting_name(message: Message) -> str:
+    """The name the person gave (profile, invitation, host contact), never an address."""
+    if message.user is not None:
+        return message.user.name
+    return message.context.get("contact_name", "")
+
+
+def render(message: Message, channel: str, *, number: str = "") -> Notification:
+    """The row of one message on one channel, in the recipient's language: a title (subject),
+    one or two sentences (summary) and the label of its one action, for the bell and the
+    notifications page; the e-mail's text and HTML parts; or the SMS's short text."""
     language = message.language or getattr(message.user, "language", None) or settings.LANGUAGE_CODE
+    link = f"{settings.SITE_URL}{message.link}" if message.link else ""
     context = {
         **message.context,
         "user": message.user,
-        "link": f"{settings.SITE_URL}{message.link}" if message.link else "",
+        "name": greeting_name(message),
+        "link": link,
         "site_url": settings.SITE_URL,
+        "site_name": settings.SITE_NAME,
         "unsubscribe_url": unsubscribe_url(message.user, message.event)
         if channel == Channel.EMAIL and message.user is not None
         else "",
@@ -92,20 +107,29 @@ def render(message: Message, channel: str) -> Notification:
     with translation.override(language):
         base = f"notifications/{message.event}"
         subject = " ".join(_plain_text(f"{base}/subject.txt", context).split())
-        body = _plain_text(f"{base}/body.txt", context).strip()
-        body_html = (
-            render_to_string(f"{base}/body.html", context) if channel == Channel.EMAIL else ""
-        )
+        summary = " ".join(_plain_text(f"{base}/summary.txt", context).split())
+        action = " ".join(_plain_text(f"{base}/action.txt", context).split()) if link else ""
+        context |= {"summary": summary, "action": action}
+        body_html = ""
+        if channel == Channel.SMS:
+            body = " ".join(_plain_text(f"{base}/sms.txt", context).split())
+        else:
+            body = _plain_text(f"{base}/body.txt", context).strip()
+            if channel == Channel.EMAIL:
+                body_html = render_to_string(f"{base}/body.html", context)
     delivered = channel == Channel.IN_APP  # the row itself is the in-app message
     if delivered and message.event in SECRET_EVENTS:
         body = body_html = ""  # a link or code that opens an account: e-mail only
     return Notification(
         user=message.user,
         to_address=message.to_address,
+        to_number=number if channel == Channel.SMS else "",
         event=message.event,
         channel=channel,
         language=language,
         subject=subject[:200],
+        summary=summary[:400],
+        action_label=action[:80],
         body=body,
         body_html=body_html,
         link=message.link,
@@ -115,11 +139,27 @@ def render(message: Message, channel: str) -> Notification:
     )
 
 
-def _wanted(messages: list[Message]) -> list[tuple[Message, str]]:
-    """(message, channel) pairs, less e-mails the user opted out of and once-only messages
-    already in the outbox (two queries whatever the number of messages)."""
+def _wanted(messages: list[Message]) -> list[tuple[Message, str, str]]:
+    """(message, channel, SMS number) triples: the message's channels less the e-mails its
+    recipient opted out of, plus an SMS where they chose that family by SMS and have a verified
+    number; less once-only messages already in the outbox. Two queries, whatever the number of
+    messages."""
     users = {m.user.pk for m in messages if m.user is not None}
-    opted_out = set(EmailOptOut.objects.filter(user_id__in=users).values_list("user_id", "family"))
+    opted_out, sms_to = set(), {}
+    if users:
+        email_off = EmailOptOut.objects.filter(user_id__in=users).values_list(
+            "user_id", "family", Value("", output_field=CharField())
+        )
+        sms_on = (
+            SmsOptIn.objects.filter(user_id__in=users, user__sms_number__verified_at__isnull=False)
+            .exclude(user__sms_number__number="")
+            .values_list("user_id", "family", "user__sms_number__number")
+        )
+        for user_id, family, number in email_off.union(sms_on, all=True):
+            if number:
+                sms_to[user_id, family] = number
+            else:
+                opted_out.add((user_id, family))
     keys = {m.dedupe_key for m in messages if m.dedupe_key}
     existing = (
         {
@@ -131,18 +171,26 @@ def _wanted(messages: list[Message]) -> list[tuple[Message, str]]:
         if keys
         else set()
     )
-    pairs = []
+    triples = []
     for message in messages:
-        for channel in message.channels:
-            if (
-                channel != Channel.IN_APP
-                and (message.recipient, family_of(message.event)) in opted_out
-            ):
+        family = family_of(message.event)
+        channels = list(message.channels)
+        number = message.to_number
+        if (
+            message.user is not None
+            and Channel.SMS not in channels
+            and family in SMS_FAMILIES
+            and (message.user.pk, family) in sms_to
+        ):
+            channels.append(Channel.SMS)
+            number = sms_to[message.user.pk, family]
+        for channel in channels:
+            if channel == Channel.EMAIL and (message.recipient, family) in opted_out:
                 continue
             if message.dedupe_key and (message.recipient, channel, message.dedupe_key) in existing:
                 continue
-            pairs.append((message, channel))
-    return pairs
+            triples.append((message, channel, number))
+    return triples
 
 
 def queue(messages: Iterable[Message]) -> list[Notification]:
@@ -155,7 +203,7 @@ def queue(messages: Iterable[Message]) -> list[Notification]:
     if not messages:
         return []
     rows = Notification.objects.bulk_create(
-        render(message, channel) for message, channel in _wanted(messages)
+        render(message, channel, number=number) for message, channel, number in _wanted(messages)
     )
     to_send = [row.pk for row in rows if row.state == State.PENDING]
     if to_send:
@@ -201,7 +249,9 @@ BATCH_SIZE = 200
 # Messages whose body opens an account (login codes, reset and invitation links): kept only
 # until sent, never shown in-app, in the admin or in the data export.
 # The host link lets its holder decide on a placement: its text is not kept once sent.
-SECRET_EVENTS = frozenset({"account_email", "invitation", "host_request", "host_reminder"})
+SECRET_EVENTS = frozenset(
+    {"account_email", "invitation", "host_request", "host_reminder", "sms_code"}
+)
 # A worker sending a batch refreshes its claim this often (see release_stale_claims): well under
 # NOTIFICATION_STALE_CLAIM_SECONDS, whatever the pace of the SMTP server.
 CLAIM_REFRESH_SECONDS = 10
@@ -260,14 +310,18 @@ def deliver(notification_ids: list[int]) -> Delivery:
 
     refreshed = [time.monotonic()]
 
-    def mark_sent(notification):
+    def mark_sent(notification, provider_id: str = ""):
         # At once, message by message: a worker killed mid-batch leaves behind only rows that
         # were really not handed over, which the periodic job sends again. The message is out:
         # a database that fails now is tried again before the row is left to be sent twice.
         secret = {"body": "", "body_html": ""} if notification.event in SECRET_EVENTS else {}
         _with_database_retries(
             lambda: Notification.objects.filter(pk=notification.pk).update(
-                state=State.SENT, sent_at=timezone.now(), last_error="", **secret
+                state=State.SENT,
+                sent_at=timezone.now(),
+                last_error="",
+                provider_id=provider_id,
+                **secret,
             )
         )
         outcome.sent.append(notification.pk)
@@ -355,15 +409,60 @@ def mark_all_read(user) -> int:
     return Notification.objects.visible_to(user).unread().update(read_at=timezone.now())
 
 
-def set_email_families(user, *, wanted: set[str]) -> None:
-    """Keep the optional e-mail families in `wanted`, stop the others (account messages stay)."""
+def set_email_families(user, *, wanted: set[str], offered) -> None:
+    """Of the optional e-mail families `offered` to this person, keep those in `wanted` and stop
+    the others (account messages stay)."""
     with transaction.atomic():
         EmailOptOut.objects.filter(user=user).delete()
         EmailOptOut.objects.bulk_create(
             EmailOptOut(user=user, family=key)
-            for key in FAMILIES
-            if key not in MANDATORY and key not in wanted
+            for key in offered
+            if key in FAMILIES and key not in MANDATORY and key not in wanted
         )
+
+
+def set_sms_families(user, *, wanted: set[str]) -> None:
+    """The families this person also receives by SMS (only those SMS can carry)."""
+    with transaction.atomic():
+        SmsOptIn.objects.filter(user=user).delete()
+        SmsOptIn.objects.bulk_create(
+            SmsOptIn(user=user, family=key) for key in SMS_FAMILIES if key in wanted
+        )
+
+
+# SMS delivery receipts ---------------------------------------------------------------------------
+
+RECEIPT_STATES = {
+    "delivered": State.DELIVERED,
+    "failed": State.UNDELIVERED,
+    "undelivered": State.UNDELIVERED,
+    "expired": State.UNDELIVERED,
+    "rejected": State.UNDELIVERED,
+}
+
+
+def record_receipt(*, provider_id: str, status: str, error: str = "") -> bool:
+    """The gateway's word on an SMS it took: on the phone, or given up by the network (other
+    statuses change nothing). False when no sent SMS has this id (yet: a receipt may overtake
+    the gateway's answer)."""
+    if not provider_id:
+        return False
+    rows = Notification.objects.filter(
+        channel=Channel.SMS,
+        provider_id=provider_id,
+        state__in=(State.SENT, State.DELIVERED, State.UNDELIVERED),
+    )
+    state = RECEIPT_STATES.get(status)
+    if state is None:  # an intermediate status ("buffered", "sent"): acknowledged, no change
+        return rows.exists()
+    delivered = state == State.DELIVERED
+    return bool(
+        rows.update(
+            state=state,
+            delivered_at=timezone.now() if delivered else None,
+            last_error="" if delivered else f"{status}: {error}"[:2000],
+        )
+    )
 
 
 def unsubscribe(*, user_id: int, family: str) -> None:

@@ -8,6 +8,5 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("<int:pk>/lue/", views.notification_read, name="read"),
     path("tout-lu/", views.notifications_read_all, name="read_all"),
-    path("preferences/", views.preferences, name="preferences"),
     path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

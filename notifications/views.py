@@ -1,15 +1,14 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from notifications import services
+from notifications import inbound, services
 from notifications.access import get_notification_for_user
 from notifications.families import FAMILIES, MANDATORY
-from notifications.forms import OpenForm, PreferencesForm
-from notifications.models import EmailOptOut, Notification
+from notifications.forms import OpenForm
+from notifications.models import Notification
 
 
 @login_required
@@ -51,23 +50,17 @@ def unsubscribe(request, token: str):
     )
 
 
-@login_required
-def preferences(request):
-    form = PreferencesForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            services.set_email_families(request.user, wanted=set(form.cleaned_data["families"]))
-            messages.success(request, _("Vos préférences sont enregistrées."))
-            return redirect("notifications:preferences")
-        messages.error(request, _("Ce choix n'existe pas : vos préférences sont inchangées."))
-    off = set(EmailOptOut.objects.filter(user=request.user).values_list("family", flat=True))
-    return render(
-        request,
-        "notifications/preferences.html",
-        {
-            "families": [
-                (key, label, key not in off) for key, label in form.fields["families"].choices
-            ],
-            "mandatory": [FAMILIES[key] for key in MANDATORY],
-        },
+@csrf_exempt  # the gateway signs its calls (notifications/sms.py); it has no session
+@require_POST
+def sms_receipts(request):
+    """The gateway's delivery receipt of an SMS: {"id": "<its id>", "status": "delivered"}.
+    Unsigned or unknown: 403 or 404 with no body, nothing changed (the gateway tries again)."""
+    data = inbound.read_webhook(request)
+    if data is None:
+        return HttpResponse(status=403)
+    found = services.record_receipt(
+        provider_id=str(data.get("id", ""))[:100],
+        status=str(data.get("status", "")),
+        error=str(data.get("error", "")),
     )
+    return HttpResponse(status=204 if found else 404)

@@ -15,7 +15,7 @@ from audit.models import AccessLog, StatusChange
 from missions.enums import APPLICATION_WITHDRAWABLE
 from missions.models import Application
 from missions.services import volunteer_data_changed, withdraw
-from notifications.models import Notification
+from notifications.models import Notification, SmsNumber, SmsOptIn
 from notifications.services import SECRET_EVENTS
 from volunteers.enums import VerificationStatus
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
@@ -47,10 +47,15 @@ def _reset_verification(item: Experience | Document) -> None:
 
 @transaction.atomic
 def save_profile(profile: VolunteerProfile, *, values: dict) -> None:
-    """One step of the profile (clean values of its form's fields)."""
+    """One step of the profile (clean values of its form's fields). The name she gives is the
+    account's name too: her messages greet her by it."""
     _assign(profile, values)
     profile.save()
-    volunteer_data_changed(profile.user)
+    user = profile.user
+    if {"first_name", "last_name"} & values.keys() and user.name != profile.full_name:
+        user.name = profile.full_name
+        user.save(update_fields=["name"])
+    volunteer_data_changed(user)
 
 
 @transaction.atomic
@@ -258,6 +263,9 @@ def export_data(user) -> str:
             }
             for n in Notification.objects.filter(user=user).exclude(event__in=SECRET_EVENTS)
         ],
+        "sms_number": SmsNumber.objects.filter(user=user).values_list("number", flat=True).first()
+        or "",
+        "sms_families": list(SmsOptIn.objects.filter(user=user).values_list("family", flat=True)),
     }
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
@@ -309,6 +317,8 @@ def erase_volunteer(user) -> None:
         _delete_file_after_commit(document.file)
     Document.objects.filter(volunteer=user).delete()
     Notification.objects.filter(user=user).delete()
+    SmsNumber.objects.filter(user=user).delete()
+    SmsOptIn.objects.filter(user=user).delete()
     Application.objects.filter(volunteer=user).update(motivation="")
     EmailAddress.objects.filter(user=user).delete()
     user.email = f"erased-{user.pk}@erased.invalid"

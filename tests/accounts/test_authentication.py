@@ -66,7 +66,7 @@ def test_signup_sends_verification_and_login_waits_for_it(
 
     accepted = _login(client, "yao.dzifa@example.tg")
     assert accepted.status_code == 302
-    assert accepted["Location"] == reverse("home")
+    assert accepted["Location"] == reverse("volunteers:dashboard")  # into her own space
     assert client.session["_auth_user_id"] == str(django_user_model.objects.get().pk)
 
 

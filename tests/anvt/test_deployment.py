@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x" * 40,
     "MFA_ENCRYPTION_KEYS": "AE0FJhU1Nog28VzlZD5FIQIanziBTxIqA3RrwCoT35s=",
     "DJANGO_ALLOWED_HOSTS": "vir.anvt.tg",
+    "SITE_URL": "https://vir.anvt.tg",
     "EMAIL_HOST": "smtp.anvt.tg",
     "DATABASE_URL": os.environ.get("DATABASE_URL", "sqlite:////tmp/anvt-deploy-check.sqlite3"),
 }
@@ -108,7 +109,7 @@ def test_web_command_of_docker_compose_serves_the_health_endpoint(tmp_path):
     args += [f"--bind=127.0.0.1:{port}", "--workers=1"]
     env = {
         **PRODUCTION_ENV,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,vir.anvt.tg",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "HOME": str(tmp_path),
     }

@@ -71,13 +71,14 @@ def sign_up(page, url, email, password):
     page.locator("#id_password2").fill(password)
     page.locator("#id_password2").press("Enter")
     page.wait_for_load_state()
-    # The verification e-mail (the welcome message may arrive before or after it).
+    # The verification e-mail (the welcome comes once the address is confirmed).
     wait_until(lambda: any("/confirm-email/" in m.body for m in mail.outbox if m.to == [email]))
     message = next(m for m in mail.outbox if m.to == [email] and "/confirm-email/" in m.body)
     link = re.search(r"https?://[^/\s]+(/\S*confirm-email/\S+)", message.body).group(1)
     page.goto(f"{url}{link}")
-    page.locator("form button[type=submit]").last.click()
-    log_in(page, url, email, password)
+    page.locator("main form button[type=submit]").last.click()
+    # Confirmed in the browser she signed up in: she is signed in, in her space.
+    expect(page).to_have_url(f"{url}/espace/")
 
 
 def pdf(tmp_path, name):

@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from playwright.sync_api import expect
 
@@ -45,13 +46,15 @@ def test_volunteer_signs_up_and_applies_on_a_phone(live_server, page, shoot, tmp
     page.get_by_role("button", name="Création de compte").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vérifiez votre adresse e-mail")
 
-    link = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
+    confirmation = mail.outbox[-1]
+    assert "Confirmez votre adresse" in confirmation.subject
+    assert not [m for m in mail.outbox if "Bienvenue" in m.subject]  # not before confirming
+    link = re.search(r"https?://[^/\s]+(/\S+)", confirmation.body).group(1)
     page.goto(f"{url}{link}")
     page.get_by_role("button", name="Confirmer").click()
-    page.goto(f"{url}/accounts/login/")
-    page.locator("#id_login").fill("akosua@example.tg")
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Connexion").click()
+    # Confirmed in the browser she signed up in: signed in, in her space, welcomed by the bell.
+    expect(page).to_have_url(f"{url}/espace/")
+    expect(page.locator(".bell .badge")).to_have_text("1")
 
     page.goto(f"{url}/espace/profil/identity/")
     page.get_by_label("Prénoms").fill("Akosua")
@@ -126,3 +129,31 @@ def test_volunteer_signs_up_and_applies_on_a_phone(live_server, page, shoot, tmp
     expect(page.locator(".timeline")).to_contain_text("Éligible")
     shoot("volunteer-12-eligibility")
     assert call.applications.get().status == "eligible"
+
+    # The bell: a title, a sentence or two and one action each, not the e-mail's text.
+    page.locator(".bell").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Notifications")
+    eligible = page.locator("article.notification").filter(
+        has_text="Votre candidature est éligible"
+    )
+    expect(eligible).to_contain_text("l'équipe de l'ANVT va maintenant l'examiner")
+    expect(page.locator("main")).not_to_contain_text("Bonjour")
+    expect(page.locator("main")).not_to_contain_text("http")
+    shoot("volunteer-13-notifications")
+    eligible.get_by_role("button", name="Voir ma candidature").click()
+    expect(page.locator(".timeline")).to_contain_text("Éligible")
+
+    # The same news by e-mail: its HTML part, greeting her by the name she gave, on a phone.
+    [email] = [m for m in mail.outbox if m.subject == "Votre candidature est éligible"]
+    html = email.alternatives[0].content
+    assert "<img" not in html
+    # A blank page of its own, as a mail app shows it (the portal's CSP would drop its styles).
+    inbox = page.context.new_page()
+    inbox.set_content(html)
+    expect(inbox.get_by_text("Bonjour Akosua Dogbe,")).to_be_visible()
+    button = inbox.get_by_role("link", name="Voir ma candidature")
+    expect(button).to_be_visible()
+    # Built from the configured public address, never the host the request came in on.
+    assert button.get_attribute("href").startswith(f"{settings.SITE_URL}/candidatures/")
+    shoot("volunteer-14-email-html", inbox)
+    assert "Bonjour Akosua Dogbe," in email.body

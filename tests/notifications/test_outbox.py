@@ -1,9 +1,9 @@
 """The outbox without a worker: tasks run in-process (the worker tests cover the real thing)."""
 
-import logging
 from datetime import timedelta
 
 import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.core import mail
 from django.db import transaction
 from django.urls import reverse
@@ -13,10 +13,8 @@ from missions import reminders, services
 from missions.models import Placement
 from notifications.models import EmailOptOut, Notification
 from notifications.services import (
-    Message,
     deliver,
     notify,
-    queue,
     retry_failed,
     unsubscribe_url,
 )
@@ -50,7 +48,7 @@ def test_an_event_writes_one_row_per_channel_in_the_recipients_language(
     assert "<html" in mail.outbox[0].alternatives[0].content
 
 
-def test_signing_up_creates_the_welcome_message(client):
+def test_signing_up_sends_only_the_confirmation_and_confirming_welcomes(client):
     client.post(
         reverse("account_signup"),
         {
@@ -59,13 +57,19 @@ def test_signing_up_creates_the_welcome_message(client):
             "password2": "Un-mot-de-passe-2026",
         },
     )
+    # Nothing but the address verification before the address is confirmed.
+    [confirmation] = Notification.objects.all()
+    assert (confirmation.event, confirmation.channel) == ("account_email", "email")
+    key = EmailConfirmationHMAC(EmailAddress.objects.get()).key
+    response = client.post(reverse("account_confirm_email", args=[key]))
+    # Confirmed in the browser she signed up in: signed in, in her space, welcomed there.
+    assert response["Location"] == reverse("volunteers:dashboard")
+    assert client.get(response["Location"]).status_code == 200
     assert list(
-        Notification.objects.order_by("pk").values_list("event", "channel", "language")
-    ) == [
-        ("account_created", "in_app", "fr"),
-        ("account_created", "email", "fr"),
-        ("account_email", "email", "fr"),  # the address verification, through the outbox
-    ]
+        Notification.objects.filter(event="account_created")
+        .order_by("pk")
+        .values_list("channel", "language", "link")
+    ) == [("in_app", "fr", "/espace/"), ("email", "fr", "/espace/")]
 
 
 def test_account_emails_wait_out_an_smtp_outage_instead_of_failing_the_page(
@@ -202,25 +206,10 @@ def test_unsubscribe_link_in_the_email_stops_that_family(
 
 def test_preferences_page_turns_families_on_and_off(client, volunteer):
     client.force_login(volunteer)
-    client.post(
-        reverse("notifications:preferences"), {"families": ["applications", "partner", "staff"]}
-    )
+    client.post(reverse("preferences:messages"), {"families": ["applications"]})
     assert list(EmailOptOut.objects.values_list("family", flat=True)) == ["reminders"]
-    page = client.get(reverse("notifications:preferences"))
+    page = client.get(reverse("preferences:messages"))
     assert 'value="reminders">' in page.text and 'value="applications" checked' in page.text
-
-
-def test_sms_goes_through_its_backend(caplog, django_capture_on_commit_callbacks):
-    from tests.factories import ProfileFactory
-
-    user = ProfileFactory(phone="+22890123456").user
-    with (
-        caplog.at_level(logging.INFO, logger="notifications.backends"),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        queue([Message(user=user, event="account_created", channels=("sms",))])
-    assert Notification.objects.get().state == "sent"
-    assert "SMS to +22890123456: Bienvenue" in caplog.text
 
 
 def test_draft_reminder_fires_once(django_capture_on_commit_callbacks):

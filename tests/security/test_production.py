@@ -30,7 +30,7 @@ def production_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("production")
     env = {
         **PRODUCTION_ENV,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,vir.anvt.tg",
         "DJANGO_BEHIND_TLS_PROXY": "true",
         "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
         "STATIC_ROOT": str(folder / "static"),

@@ -32,6 +32,9 @@ from missions.models import (
 from mobility import services as mobility_services
 from mobility.enums import ItemOwner
 from mobility.models import ChecklistItem
+from notifications import inbound
+from notifications import services as notification_services
+from notifications.models import SmsNumber
 from partners.enums import MembershipRole, OrganisationKind
 from partners.models import PartnerMembership, PartnerOrganisation
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
@@ -296,8 +299,57 @@ class Command(BaseCommand):
         for email, birth_date, months, submit in VOLUNTEER_FILES:
             self._volunteer(User.objects.get(email=email), call, birth_date, months, submit)
         self._checklist()
+        self._sms_numbers()
         self._contingent(call, partners["France Volontaires"])
+        self._things_to_fix(call)
         self._incoming(partners["Association Lomé Solidarité"])
+
+    def _sms_numbers(self):
+        """Akouvi and Kodjo receive their application news by SMS too (the console backend
+        writes them to the log), and Akouvi has asked her status by SMS once."""
+        User = get_user_model()
+        for email, number, families in (
+            ("akouvi@volontaire.demo", "+22890000007", ("applications", "reminders")),
+            ("kodjo@volontaire.demo", "+22890000006", ("applications",)),
+        ):
+            user = User.objects.get(email=email)
+            _row, created = SmsNumber.objects.get_or_create(
+                user=user, defaults={"number": number, "verified_at": timezone.now()}
+            )
+            if created:
+                notification_services.set_sms_families(user, wanted=set(families))
+
+    def _things_to_fix(self, call):
+        """Efua's application is returned for correction, and one of Yao's experiences is
+        refused: each is told what to fix, with the link to fix it."""
+        User = get_user_model()
+        manager = User.objects.get(email="manager@anvt.demo")
+        efua = Application.objects.get(volunteer__email="efua@volontaire.demo", call=call)
+        if efua.status == "submitted":
+            checking.check_applications([efua.pk], job="seed_demo")
+            efua.refresh_from_db()
+        if efua.status == "eligible":
+            services.start_review(efua, actor=manager)
+            services.return_for_correction(
+                efua,
+                actor=manager,
+                reason="Votre lettre de motivation ne cite pas les missions choisies : "
+                "précisez pourquoi elles vous intéressent.",
+            )
+        experience = Experience.objects.filter(volunteer__email="yao@volontaire.demo").first()
+        if experience is not None and experience.verification_status == "declared":
+            services.set_verification(
+                experience,
+                actor=manager,
+                verified=False,
+                reason="L'attestation ne donne pas les dates de la mission : demandez-en une "
+                "qui les précise.",
+            )
+        # A replayed id is ignored: a second run sends nothing.
+        inbound.receive(
+            inbound.Inbound(provider_id="demo-statut-1", from_number="+22890000007", text="STATUT"),
+            answers={"STATUT": services.send_status_by_sms},
+        )
 
     def _contingent(self, call, partner):
         """A contingent sent to France Volontaires, with two placements to confirm."""
