@@ -11,10 +11,15 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import has_mfa, is_programme_manager, is_staff_member, is_volunteer
 
+# Session key: the page a user wanted before being sent to set up two-factor authentication.
+AFTER_MFA = "anvt_after_mfa"
+
 
 def mfa_missing_redirect(request, message: str):
-    """Where a user who must use two-factor authentication and has none is sent."""
+    """Where a user who must use two-factor authentication and has none is sent. The page they
+    asked for is kept: the recovery codes page, which follows the activation, leads back to it."""
     messages.warning(request, message)
+    request.session[AFTER_MFA] = request.get_full_path()
     return redirect("mfa_activate_totp")
 
 

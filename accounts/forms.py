@@ -24,6 +24,15 @@ class UserChangeAdminForm(UserChangeForm):
 
 
 class SignupForm(AllauthSignupForm):
+    def clean(self):
+        """A confirmation that differs is said, even while the password itself is refused
+        (allauth compares them only once the first one is valid)."""
+        cleaned = super().clean()
+        first, second = self.data.get("password1", ""), self.data.get("password2", "")
+        if second and first != second and "password2" not in self.errors:
+            self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
+        return cleaned
+
     def try_save(self, request):
         """Signing up with a registered address costs what a new sign-up costs (one password
         hash), so that the answer's timing does not tell whether the address is registered."""

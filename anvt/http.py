@@ -5,12 +5,26 @@ They know nothing of the domain; views pass them what to send.
 
 import csv
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 
 from anvt.errors import Refused
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """The one thing to do now, at the top of a space (templates/includes/next_step.html):
+    what, why or by when, where, and the button's label; `done` when it is a state to read
+    rather than a task."""
+
+    title: str
+    detail: str
+    url: str
+    action: str
+    done: bool = False
 
 
 def absolute_url(path: str) -> str:

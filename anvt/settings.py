@@ -245,6 +245,7 @@ MFA_TOTP_ISSUER = "ANVT"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["anvt.formats"]
 TIME_ZONE = "Africa/Lome"
 USE_I18N = True
 USE_TZ = True

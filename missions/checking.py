@@ -117,6 +117,13 @@ class Outcome:
     statuses_changed: int = 0
 
 
+def preview(application: Application) -> eligibility.Report:
+    """What the engine would say of this application now, without storing anything: the draft's
+    last step shows it before she sends it."""
+    loaded = with_facts(Application.objects.filter(pk=application.pk)).get()
+    return eligibility.evaluate(facts_for(loaded), loaded.call.rules())
+
+
 def check_applications(application_ids: Iterable[int], *, job: str) -> Outcome:
     """Evaluate these applications and store what changed, in one transaction.
 

@@ -406,12 +406,13 @@ def _age_message(outcome: str, p: dict[str, Any], name: str | None = None) -> st
     return _told(
         name,
         gettext(
-            "Vous avez eu %(limit)s ans le %(on)s, au plus tard à la date de référence du "
-            "%(reference)s : l'appel est ouvert jusqu'à %(max_age)s ans."
+            "L'appel est ouvert jusqu'à %(max_age)s ans à sa date de référence (%(reference)s) ; "
+            "vous avez eu %(limit)s ans le %(on)s. Un prochain appel peut vous convenir, ou le "
+            "volontariat national."
         ),
         gettext(
-            "%(name)s a eu %(limit)s ans le %(on)s, au plus tard à la date de référence du "
-            "%(reference)s : l'appel est ouvert jusqu'à %(max_age)s ans."
+            "L'appel est ouvert jusqu'à %(max_age)s ans à sa date de référence (%(reference)s) ; "
+            "%(name)s a eu %(limit)s ans le %(on)s."
         ),
         **values,
     )
@@ -456,18 +457,23 @@ def _experience_message(outcome: str, p: dict[str, Any], name: str | None = None
 
 
 def duration_text(days: int) -> str:
-    """'24 mois et 3 jours (733 jours)', counted as the engine counts."""
-    months, rest = months_and_days(days)
-    month_text = ngettext("%(n)s mois", "%(n)s mois", months) % {"n": months}
-    day_text = ngettext("%(n)s jour", "%(n)s jours", rest) % {"n": rest}
-    total = ngettext("%(n)s jour", "%(n)s jours", days) % {"n": days}
-    if rest:
-        return gettext("%(months)s et %(days)s (%(total)s)") % {
-            "months": month_text,
-            "days": day_text,
-            "total": total,
-        }
-    return gettext("%(months)s (%(total)s)") % {"months": month_text, "total": total}
+    """'2 ans et 1 mois (760 jours)': years and months as a person says them, counted as the
+    engine counts (a month is 365 / 12 days), with the exact days the rule compares."""
+    months, _rest = months_and_days(days)
+    years, months = divmod(months, 12)
+    total = ngettext("%(n)s jour", "%(n)s jours", days) % {"n": formats.number_format(days)}
+    parts = []
+    if years:
+        parts.append(ngettext("%(n)s an", "%(n)s ans", years) % {"n": years})
+    if months:
+        parts.append(ngettext("%(n)s mois", "%(n)s mois", months) % {"n": months})
+    if not parts:
+        return total
+    if len(parts) == 2:
+        words = gettext("%(first)s et %(second)s") % {"first": parts[0], "second": parts[1]}
+    else:
+        words = parts[0]
+    return gettext("%(duration)s (%(total)s)") % {"duration": words, "total": total}
 
 
 def _nationality_message(outcome: str, p: dict[str, Any], name: str | None = None) -> str:

@@ -1,6 +1,7 @@
 """Reads that pages assemble from several models: what a volunteer's experience counts for, what
 a partner must act on, whom a contingent may take. Views call these; they hold no rule."""
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,13 +28,14 @@ from missions.enums import (
 from missions.models import (
     Application,
     ApplicationChoice,
+    Call,
     Contingent,
     IncomingVolunteer,
     Placement,
     Review,
 )
 from partners.models import PartnerMembership
-from volunteers.enums import DocumentKind, VerificationStatus
+from volunteers.enums import DocumentKind, Gender, Region, VerificationStatus
 from volunteers.models import Document
 
 P = PlacementStatus
@@ -51,6 +53,32 @@ def experience_total(experiences, on: date) -> tuple[int, str]:
         on,
     )
     return days, eligibility.duration_text(days)
+
+
+@dataclass(frozen=True)
+class CallExperience:
+    call: Call
+    total: str
+    enough: bool
+    required: str
+
+
+def experience_for_open_calls(experiences, now, limit: int = 3) -> list[CallExperience]:
+    """Her experience as each open call counts it: up to its reference date, as the engine does
+    (the experiences page's own total runs to today)."""
+    rows = []
+    for call in Call.objects.open_at(now).order_by("closes_at")[:limit]:
+        days, total = experience_total(experiences, call.effective_reference_date)
+        needed = eligibility.required_days(call.min_experience_months)
+        rows.append(
+            CallExperience(
+                call=call,
+                total=total,
+                enough=days >= needed,
+                required=eligibility.duration_text(math.ceil(needed)),
+            )
+        )
+    return rows
 
 
 def report_midpoint(placement: Placement) -> date:
@@ -157,6 +185,11 @@ def volunteer_name(application: Application) -> str:
     return (profile.first_name if profile else "") or volunteer.get_short_name()
 
 
+# Criteria whose facts she gives once and truly (her birth date, her nationality): a link to edit
+# them is offered while they are missing, never to change a fact that fails the rule.
+FACTS_NOT_TO_CHANGE = frozenset({"age", "nationality"})
+
+
 def report_lines(
     report: eligibility.Report | None, *, about: str | None = None, fixes=None
 ) -> list[ReportLine]:
@@ -170,7 +203,10 @@ def report_lines(
             outcome=result.outcome,
             passed=result.passed,
             message=result.message_about(about),
-            fix=None if result.passed else fixes.get(code),
+            fix=None
+            if result.passed
+            or (code in FACTS_NOT_TO_CHANGE and result.outcome != eligibility.MISSING)
+            else fixes.get(code),
         )
         for code, result in (report.criteria.items() if report else ())
     ]
@@ -206,6 +242,17 @@ def returned_reason(application: Application, timeline: list[tuple[StatusChange,
     )
 
 
+def returned_reason_of(application: Application) -> str:
+    """The reason of the application's latest return for correction (one query)."""
+    change = (
+        StatusChange.objects.for_object(application)
+        .filter(to_status=ApplicationStatus.RETURNED_FOR_CORRECTION)
+        .order_by("-created_at")
+        .first()
+    )
+    return change.reason if change is not None else ""
+
+
 def age_at_reference(application: Application) -> int | None:
     """The volunteer's age at the call's reference date, if their birth date is known."""
     profile = getattr(application.volunteer, "volunteer_profile", None)
@@ -232,11 +279,18 @@ def application_reviews(application: Application, reader) -> ApplicationReviews:
 
 
 def document_access_log(documents, *, limit: int = 50):
-    """Who viewed or downloaded these documents, as the audit trail recorded it."""
-    return AccessLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(Document),
-        object_id__in=[document.pk for document in documents],
-    ).select_related("user")[:limit]
+    """Who viewed or downloaded which of these documents, as the audit trail recorded it: each
+    row gets `document_label`, the document's kind."""
+    kinds = {document.pk: document.get_kind_display() for document in documents}
+    rows = list(
+        AccessLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Document),
+            object_id__in=list(kinds),
+        ).select_related("user")[:limit]
+    )
+    for row in rows:
+        row.document_label = kinds.get(row.object_id, "")
+    return rows
 
 
 # Exports (rows for anvt.http.csv_response) ------------------------------------------------------
@@ -275,9 +329,13 @@ def application_export(applications) -> tuple[list[str], Iterable[tuple]]:
         _("Note moyenne"),
         _("Envoyée le"),
     ]
+    genders, regions = dict(Gender.choices), dict(Region.choices)
     return header, (
         (
-            *row[:8],
+            *row[:5],
+            genders.get(row[5], row[5]),
+            regions.get(row[6], row[6]),
+            row[7] or "",
             labels.get(row[8], row[8]),
             yes_no.get(row[9], ""),
             row[10] if row[10] is not None else "",

@@ -1,12 +1,12 @@
 """The public pages: the catalogue of open calls and published missions."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, When
 from django.shortcuts import render
 from django.utils import timezone
 
 from missions.access import get_call_for_visitor, get_mission_for_visitor
-from missions.enums import MissionStatus
+from missions.enums import Direction, MissionStatus
 from missions.filters import MissionFilter
 from missions.models import Application, Call, Mission
 
@@ -29,7 +29,9 @@ def catalogue(request):
     """Open calls and published missions, filtered and paginated. Public."""
     filterset = MissionFilter(request.GET or None, queryset=_published_missions())
     missions = filterset.qs if filterset.is_bound else filterset.queryset
-    page = Paginator(missions.order_by("start_date", "pk"), PAGE_SIZE).get_page(
+    # Missions abroad first: the catalogue's readers are young Togolese who apply to them.
+    abroad_first = Case(When(direction=Direction.INCOMING, then=1), default=0)
+    page = Paginator(missions.order_by(abroad_first, "start_date", "pk"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

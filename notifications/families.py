@@ -65,5 +65,39 @@ EVENT_FAMILY = {
 }
 
 
+# What each event is, for the staff's outbox (never its code).
+EVENT_LABELS = {
+    "account_created": _("Bienvenue"),
+    "account_email": _("E-mail du compte (confirmation, mot de passe, code)"),
+    "login_attempts": _("Tentatives de connexion"),
+    "invitation": _("Invitation"),
+    "new_sign_in": _("Connexion depuis un nouvel appareil"),
+    "sms_code": _("Code de vérification par SMS"),
+    "sms_status": _("Statut des candidatures par SMS"),
+    "application_submitted": _("Candidature envoyée"),
+    "eligibility_result": _("Résultat d'éligibilité"),
+    "application_status": _("Statut de candidature"),
+    "draft_reminder": _("Rappel : candidature à envoyer"),
+    "document_expiry": _("Rappel : document qui expire"),
+    "placement_proposed": _("Volontaires proposé·e·s au partenaire"),
+    "confirmation_reminder": _("Rappel : affectation à confirmer"),
+    "placement_decided": _("Réponse d'un partenaire ou d'une structure d'accueil"),
+    "placement_escalated": _("Date limite de réponse dépassée"),
+    "date_corrected": _("Date de mission corrigée"),
+    "mobility_item_refused": _("Dossier de départ : élément à reprendre"),
+    "experience_rejected": _("Expérience non validée"),
+    "document_rejected": _("Document non validé"),
+    "workshop_invitation": _("Invitation à l'atelier de départ"),
+    "mobility_digest": _("Dossier de départ : éléments à compléter"),
+    "mobility_at_risk": _("Départs proches avec un dossier en retard"),
+    "host_request": _("Demande à la structure d'accueil"),
+    "host_reminder": _("Rappel à la structure d'accueil"),
+}
+
+
+def event_label(event: str) -> str:
+    return EVENT_LABELS.get(event, event)
+
+
 def family_of(event: str) -> str:
     return EVENT_FAMILY[event]

@@ -3,6 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from notifications.families import event_label
 
 
 class Channel(models.TextChoices):
@@ -14,7 +17,7 @@ class Channel(models.TextChoices):
 class State(models.TextChoices):
     PENDING = "pending", _("En attente")
     SENDING = "sending", _("En cours d'envoi")
-    SENT = "sent", _("Envoyée")
+    SENT = "sent", pgettext_lazy("message", "Envoyée")
     FAILED = "failed", _("Échec")
     # An SMS gateway's delivery receipt: on the phone, or given up by the network.
     DELIVERED = "delivered", _("Distribuée")
@@ -109,6 +112,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.user}: {self.subject}"
+
+    @property
+    def event_label(self) -> str:
+        return event_label(self.event)
 
 
 class EmailOptOut(models.Model):

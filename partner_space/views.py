@@ -26,6 +26,7 @@ from missions.workflow import WorkflowError
 from mobility import services as mobility_services
 from mobility.forms import DepartureForm, ItemForm
 from mobility.queries import file_of, readiness_board
+from partner_space import next_step
 from partner_space.access import (
     coordinator_required,
     get_contingent_for_partner,
@@ -64,6 +65,7 @@ def home(request, scope):
         {
             "scope": scope,
             "agenda": agenda,
+            "next_step": next_step.for_partner(agenda),
             "contingents": scope.contingents().order_by("-created_at"),
             "placements": placements,
         },

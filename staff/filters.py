@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from anvt.forms import DateInput
 from missions.enums import ApplicationStatus
 from missions.models import Application, ApplicationChoice, Mission, Theme
-from notifications.families import EVENT_FAMILY
+from notifications.families import EVENT_LABELS
 from notifications.models import Channel, Notification, State
 from volunteers.enums import Gender, Region, VerificationStatus
 from volunteers.models import Experience
@@ -185,7 +185,7 @@ class OutboxFilter(django_filters.FilterSet):
         label=_("État"), choices=State.choices, empty_label=_("Tous")
     )
     event = django_filters.ChoiceFilter(
-        label=_("Événement"), choices=[(e, e) for e in sorted(EVENT_FAMILY)], empty_label=_("Tous")
+        label=_("Événement"), choices=list(EVENT_LABELS.items()), empty_label=_("Tous")
     )
     channel = django_filters.ChoiceFilter(
         label=_("Canal"), choices=Channel.choices, empty_label=_("Tous")

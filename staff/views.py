@@ -46,6 +46,7 @@ from mobility.forms import DepartureForm
 from notifications.models import Notification
 from notifications.services import retry_failed
 from staff import dashboard as figures
+from staff import next_step
 from staff.access import (
     get_application_for_staff,
     get_batch_for_manager,
@@ -78,7 +79,11 @@ A = ApplicationStatus
 
 @staff_required
 def home(request):
-    return redirect("staff:applications")
+    return render(
+        request,
+        "staff/home.html",
+        {"next_step": next_step.for_staff(request.user), "section": "home"},
+    )
 
 
 # Applications ------------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def save_profile(profile: VolunteerProfile, *, values: dict) -> None:
     profile.save()
     user = profile.user
     if {"first_name", "last_name"} & values.keys() and user.name != profile.full_name:
-        user.name = profile.full_name
+        user.name = profile.full_name[: user._meta.get_field("name").max_length]
         user.save(update_fields=["name"])
     volunteer_data_changed(user)
 

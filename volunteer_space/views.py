@@ -13,13 +13,14 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import volunteer_required
 from anvt.http import private_file_response
-from missions import eligibility, services
+from missions import checking, eligibility, services
 from missions.access import get_call_for_visitor
 from missions.enums import APPLICATION_WITHDRAWABLE
 from missions.models import Application, ApplicationChoice, Placement
 from missions.queries import (
     application_timeline,
     document_readings_of,
+    experience_for_open_calls,
     experience_total,
     next_steps,
     placement_chain,
@@ -27,6 +28,7 @@ from missions.queries import (
     returned_reason,
 )
 from missions.workflow import WorkflowError
+from volunteer_space import next_step
 from volunteer_space import services as volunteer_services
 from volunteer_space.access import (
     get_application_for_volunteer,
@@ -89,6 +91,9 @@ def dashboard(request):
         request,
         "volunteers/dashboard.html",
         {
+            "next_step": next_step.for_volunteer(
+                request.user, missing=missing, experience_count=len(experiences)
+            ),
             "profile": profile,
             "missing": missing,
             "percent": completeness.percent_complete(len(missing)),
@@ -164,10 +169,11 @@ def profile_step(request, step: str):
 def experiences(request):
     rows = list(Experience.objects.visible_to(request.user))
     days, total = experience_total(rows, timezone.localdate())
+    by_call = experience_for_open_calls(rows, timezone.now())
     return render(
         request,
         "volunteers/experiences.html",
-        {"experiences": rows, "total": total, "days": days},
+        {"experiences": rows, "total": total, "days": days, "by_call": by_call},
     )
 
 
@@ -374,11 +380,14 @@ def application_review(request, application: Application):
         )
         return redirect("volunteers:application", application.pk)
     profile = volunteer_services.profile_of(request.user)
+    report = checking.preview(application)
     return render(
         request,
         "volunteers/apply_review.html",
         {
             "application": application,
+            "preview": report,
+            "preview_lines": report_lines(report, fixes=FIX_LINKS),
             "choices": application.choices.select_related("mission"),
             "missing": completeness.missing_items(
                 profile, language_count=profile.languages.count()

@@ -43,7 +43,7 @@ def test_volunteer_signs_up_and_applies_on_a_phone(live_server, page, shoot, tmp
     page.locator("#id_password1").fill(PASSWORD)
     page.locator("#id_password2").fill(PASSWORD)
     shoot("volunteer-02-signup")
-    page.get_by_role("button", name="Création de compte").click()
+    page.get_by_role("button", name="Créer mon compte").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Vérifiez votre adresse e-mail")
 
     confirmation = mail.outbox[-1]
@@ -90,7 +90,9 @@ def test_volunteer_signs_up_and_applies_on_a_phone(live_server, page, shoot, tmp
     )
     shoot("volunteer-05-experience")
     page.get_by_role("button", name="Enregistrer").click()
-    expect(page.get_by_text("Total retenu : 29 mois et 30 jours (912 jours)")).to_be_visible()
+    expect(
+        page.get_by_text("Total retenu aujourd'hui : 2 ans et 5 mois (912 jours)")
+    ).to_be_visible()
     shoot("volunteer-06-experiences")
 
     for kind, name, expiry in [

@@ -260,10 +260,10 @@ def test_too_old_message_explains_the_limit():
     facts = replace(GOOD, birth_date=date(2000, 2, 28))
     with translation.override("fr"):
         message = evaluate(facts, RULES).criteria["age"].message
-    assert "Vous avez eu 26 ans le 28 février 2026" in message
+    assert "vous avez eu 26 ans le 28 février 2026" in message
 
 
-def test_experience_message_counts_months_and_days():
+def test_experience_message_counts_years_and_months_with_the_exact_days():
     facts = replace(GOOD, experiences=[days_from("2023-01-01", 699)])
     with translation.override("fr"):
         message = (
@@ -271,15 +271,17 @@ def test_experience_message_counts_months_and_days():
             .criteria["experience"]
             .message
         )
-    assert "22 mois et 30 jours (699 jours)" in message
-    assert "24 mois (730 jours)" in message
+    assert "1 an et 10 mois (699 jours)" in message
+    assert "2 ans (730 jours)" in message
 
 
 def test_missing_documents_are_named():
-    with translation.override("fr"):
+    with translation.override("fr"):  # the message is read in the language active when read
         result = evaluate(replace(GOOD, document_kinds={"cv"}), RULES).criteria["documents"]
-    assert result.value == ["experience_certificate", "motivation_letter"]
-    assert result.message == "Documents à déposer : attestation d'expérience, lettre de motivation."
+        assert result.value == ["experience_certificate", "motivation_letter"]
+        assert result.message == (
+            "Documents à déposer : attestation d'expérience, lettre de motivation."
+        )
 
 
 def test_rules_of_a_call_change_the_thresholds():

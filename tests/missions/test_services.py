@@ -80,7 +80,7 @@ def test_ineligible_submission_says_why_in_french(django_capture_on_commit_callb
     assert application.eligibility_report.report.criteria["age"].outcome == "fail"
     email = mail.outbox[-1]
     assert email.subject == "Votre candidature n'est pas éligible pour le moment"
-    assert "Vous avez eu 26 ans le 1 février 2026" in email.body
+    assert "vous avez eu 26 ans le 1 février 2026" in email.body
 
 
 def test_rerunning_the_check_on_unchanged_data_changes_nothing(django_capture_on_commit_callbacks):

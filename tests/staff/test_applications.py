@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from audit.models import AccessLog, StatusChange
 from missions.models import Application, Review
@@ -249,7 +250,9 @@ def test_document_views_are_audited_and_shown(client, application, reviewer, man
     ]
     client.force_login(manager)
     page = client.get(reverse("staff:application", args=[application.pk]))
-    assert f"{reviewer} (aperçu)" in page.text
+    kind = escape(document.get_kind_display())
+    assert f"{reviewer} : aperçu de « {kind} »" in page.text  # which document, by name
+    assert f"{reviewer} : téléchargement de « {kind} »" in page.text
 
 
 def test_application_page_shows_profile_report_and_warnings(

@@ -35,7 +35,7 @@ def test_experience_is_added_with_its_proof_and_counted(volunteer_client, volunt
     assert "attestation" not in experience.proof.name  # the volunteer's name is not used on disk
 
     page = volunteer_client.get(reverse("volunteers:experiences"))
-    assert "Total retenu : 12 mois (365 jours)" in page.text
+    assert "Total retenu aujourd'hui : 1 an (365 jours)" in page.text
 
 
 def test_overlapping_experiences_are_counted_once(volunteer_client, volunteer):

@@ -100,6 +100,7 @@ PEOPLE = [
     ("sena@volontaire.demo", "Sena Dossou", "fr", None, None),
     ("kodjo@volontaire.demo", "Kodjo Akakpo", "en", None, None),
     ("akouvi@volontaire.demo", "Akouvi Tchala", "fr", None, None),
+    ("mawuli@volontaire.demo", "Mawuli Kpodar", "fr", None, None),
 ]
 
 # (title, theme slug, country, city, direction, host partner, months from now, languages)
@@ -188,6 +189,7 @@ VOLUNTEER_FILES = [
     ("sena@volontaire.demo", date(2001, 2, 14), 40, True),  # proposed to France Volontaires
     ("kodjo@volontaire.demo", date(2002, 7, 3), 28, True),  # proposed to France Volontaires
     ("akouvi@volontaire.demo", date(2001, 9, 12), 32, True),  # selected: her mobility file
+    ("mawuli@volontaire.demo", date(2003, 1, 25), 27, True),  # returned for correction
 ]
 CONTINGENT_NAME = "VIR 2026 — France — premier contingent"
 # (French, English, who, document, date, days before departure, workshop)
@@ -320,18 +322,18 @@ class Command(BaseCommand):
                 notification_services.set_sms_families(user, wanted=set(families))
 
     def _things_to_fix(self, call):
-        """Efua's application is returned for correction, and one of Yao's experiences is
+        """Mawuli's application is returned for correction, and one of Yao's experiences is
         refused: each is told what to fix, with the link to fix it."""
         User = get_user_model()
         manager = User.objects.get(email="manager@anvt.demo")
-        efua = Application.objects.get(volunteer__email="efua@volontaire.demo", call=call)
-        if efua.status == "submitted":
-            checking.check_applications([efua.pk], job="seed_demo")
-            efua.refresh_from_db()
-        if efua.status == "eligible":
-            services.start_review(efua, actor=manager)
+        mawuli = Application.objects.get(volunteer__email="mawuli@volontaire.demo", call=call)
+        if mawuli.status == "submitted":
+            checking.check_applications([mawuli.pk], job="seed_demo")
+            mawuli.refresh_from_db()
+        if mawuli.status == "eligible":
+            services.start_review(mawuli, actor=manager)
             services.return_for_correction(
-                efua,
+                mawuli,
                 actor=manager,
                 reason="Votre lettre de motivation ne cite pas les missions choisies : "
                 "précisez pourquoi elles vous intéressent.",

@@ -1,0 +1,67 @@
+"""The one thing a partner should do now, at the top of its home: from its agenda
+(missions.queries.partner_agenda), the most urgent answer, then a report due, then an incoming
+volunteer to update."""
+
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from anvt.http import NextStep
+from missions.enums import IncomingStatus
+
+
+def for_partner(agenda) -> NextStep:
+    if agenda.to_confirm:
+        dated = [p for p, _days in agenda.to_confirm if p.deadline]
+        first = min(dated, key=lambda p: p.deadline) if dated else agenda.to_confirm[0][0]
+        count = len(agenda.to_confirm)
+        detail = (
+            _("La plus urgente : %(name)s, avant le %(date)s.")
+            % {
+                "name": str(first.volunteer),
+                "date": formats.date_format(
+                    timezone.localtime(first.deadline), "SHORT_DATETIME_FORMAT"
+                ),
+            }
+            if first.deadline
+            else _("La plus ancienne : %(name)s.") % {"name": str(first.volunteer)}
+        )
+        return NextStep(
+            ngettext(
+                "Confirmez ou refusez %(count)s affectation",
+                "Confirmez ou refusez %(count)s affectations",
+                count,
+            )
+            % {"count": count},
+            detail,
+            reverse("partners:placement", args=[first.pk]),
+            _("Répondre"),
+        )
+    if agenda.reports_due:
+        placement, kind = agenda.reports_due[0]
+        return NextStep(
+            _("Déposez le rapport à mi-parcours de %(name)s")
+            if kind == "midterm"
+            else _("Déposez le rapport de fin de mission de %(name)s"),
+            _("L'ANVT le lit pour suivre la mission et préparer le retour."),
+            reverse("partners:placement", args=[placement.pk]) + f"#report-{kind}",
+            _("Déposer le rapport"),
+        )
+    if agenda.incoming_todo:
+        item = agenda.incoming_todo[0]
+        return NextStep(
+            _("Enregistrez l'arrivée de %(name)s")
+            if item.status == IncomingStatus.VALIDATED
+            else _("Enregistrez la fin de mission de %(name)s"),
+            _("L'ANVT suit chaque volontaire accueilli·e au Togo."),
+            reverse("partners:incoming") + f"#incoming-{item.pk}",
+            _("Mettre à jour"),
+        )
+    return NextStep(
+        _("Rien à faire pour le moment"),
+        _("Nous vous écrirons dès que l'ANVT vous proposera des volontaires."),
+        reverse("partners:incoming"),
+        _("Déclarer un·e volontaire accueilli·e"),
+        done=True,
+    )
