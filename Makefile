@@ -28,8 +28,8 @@ messages: $(VENV)/.installed
 	$(DEV) $(PY) manage.py compilemessages --ignore '.venv' --ignore 'var' -v 0
 
 makemessages: $(VENV)/.installed
-	$(DEV) $(PY) manage.py makemessages -l fr -l en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
-	$(DEV) $(PY) manage.py makemessages -d djangojs -l fr -l en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
+	$(DEV) $(PY) manage.py makemessages -l fr -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
+	$(DEV) $(PY) manage.py makemessages -d djangojs -l fr -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --no-obsolete
 
 static: $(VENV)/.installed
 	$(DEV) $(PY) manage.py collectstatic --noinput -v 0

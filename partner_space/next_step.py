@@ -11,7 +11,11 @@ from anvt.http import NextStep
 from missions.enums import IncomingStatus
 
 
-def for_partner(agenda) -> NextStep:
+def for_partner(agenda, *, coordinator: bool) -> NextStep:
+    """A viewer reads the same agenda as a state: only coordinators answer, report and
+    declare."""
+    if not coordinator:
+        return _for_viewer(agenda)
     if agenda.to_confirm:
         dated = [p for p, _days in agenda.to_confirm if p.deadline]
         first = min(dated, key=lambda p: p.deadline) if dated else agenda.to_confirm[0][0]
@@ -63,5 +67,29 @@ def for_partner(agenda) -> NextStep:
         _("Nous vous écrirons dès que l'ANVT vous proposera des volontaires."),
         reverse("partners:incoming"),
         _("Déclarer un·e volontaire accueilli·e"),
+        done=True,
+    )
+
+
+def _for_viewer(agenda) -> NextStep:
+    waiting = len(agenda.to_confirm)
+    if waiting:
+        return NextStep(
+            ngettext(
+                "%(count)s affectation attend la réponse de votre coordination",
+                "%(count)s affectations attendent la réponse de votre coordination",
+                waiting,
+            )
+            % {"count": waiting},
+            _("Seul·e·s les coordinateur·rice·s de votre organisation confirment ou refusent."),
+            reverse("partners:placement", args=[agenda.to_confirm[0][0].pk]),
+            _("Voir l'affectation"),
+            done=True,
+        )
+    return NextStep(
+        _("Rien en attente pour le moment"),
+        _("Vous suivez les contingents et les affectations de votre organisation."),
+        reverse("partners:home") + "#placements",
+        _("Voir les affectations"),
         done=True,
     )

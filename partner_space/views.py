@@ -65,7 +65,7 @@ def home(request, scope):
         {
             "scope": scope,
             "agenda": agenda,
-            "next_step": next_step.for_partner(agenda),
+            "next_step": next_step.for_partner(agenda, coordinator=scope.is_coordinator),
             "contingents": scope.contingents().order_by("-created_at"),
             "placements": placements,
         },

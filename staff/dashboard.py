@@ -6,6 +6,7 @@ from statistics import median
 
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -114,6 +115,11 @@ def call_pipelines(calls) -> list[dict]:
     return pipelines
 
 
+def _theme_name(french: str, english: str) -> str:
+    """A theme's name in the reader's language, as Theme.name gives it."""
+    return english if (get_language() or "fr").startswith("en") and english else french
+
+
 def outgoing_flows() -> list[dict]:
     rows = (
         Placement.objects.filter(
@@ -128,7 +134,7 @@ def outgoing_flows() -> list[dict]:
         {
             "year": row["year"],
             "country": countries.name(row["mission__country"]),
-            "theme": row["mission__theme__name_fr"],
+            "theme": _theme_name(row["mission__theme__name_fr"], row["mission__theme__name_en"]),
             "n": row["n"],
         }
         for row in rows
@@ -142,7 +148,7 @@ def incoming_flows() -> list[dict]:
     rows = (
         IncomingVolunteer.objects.exclude(status=IncomingStatus.DECLARED)
         .annotate(year=ExtractYear("arrival_date"))
-        .values("year", "nationality", "theme__name_fr")
+        .values("year", "nationality", "theme__name_fr", "theme__name_en")
         .annotate(n=Count("id"))
         .order_by("-year", "nationality")
     )
@@ -150,7 +156,7 @@ def incoming_flows() -> list[dict]:
         {
             "year": row["year"],
             "country": countries.name(row["nationality"]),
-            "theme": row["theme__name_fr"],
+            "theme": _theme_name(row["theme__name_fr"], row["theme__name_en"]),
             "n": row["n"],
         }
         for row in rows

@@ -26,13 +26,17 @@ def _day(value) -> str:
     return formats.date_format(timezone.localtime(value) if hasattr(value, "hour") else value)
 
 
-def _only_facts_fail(application) -> bool:
-    """Whether what fails is only her age or nationality: nothing she can complete."""
+def _facts_fail(application) -> bool:
+    """Whether her age or nationality fails the call's rule: completing her file would not make
+    her eligible (a missing birth date is the profile's step, before)."""
     stored = getattr(application, "eligibility_report", None)
     if stored is None:
         return False
-    failing = {code for code, result in stored.report.criteria.items() if not result.passed}
-    return bool(failing) and failing <= FACTS_NOT_TO_CHANGE
+    return any(
+        result.outcome == eligibility.FAIL
+        for code, result in stored.report.criteria.items()
+        if code in FACTS_NOT_TO_CHANGE
+    )
 
 
 def for_volunteer(user, *, missing, experience_count: int) -> NextStep:
@@ -131,7 +135,7 @@ def for_volunteer(user, *, missing, experience_count: int) -> NextStep:
     ineligible = next(
         (a for a in applications if a.status == A.INELIGIBLE and a.call.is_open(now)), None
     )
-    if ineligible is not None and _only_facts_fail(ineligible):
+    if ineligible is not None and _facts_fail(ineligible):
         return NextStep(
             _("Cet appel ne vous est pas ouvert"),
             _(

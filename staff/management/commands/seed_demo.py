@@ -555,7 +555,7 @@ class Command(BaseCommand):
         first, last = user.name.split(" ", 1)
         profile.first_name, profile.last_name = first, last
         profile.birth_date = birth_date
-        profile.gender = "female" if first in ("Ama", "Efua") else "male"
+        profile.gender = "female" if first in ("Ama", "Efua", "Akouvi") else "male"
         profile.nationality_status = "togolese_resident"
         profile.country_of_residence = "TG"
         profile.region = "grand_lome"
