@@ -642,6 +642,8 @@ def outbox(request):
         "created_at",
         "sent_at",
         "to_address",
+        "to_number",
+        "language",
         "user__email",
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

@@ -229,7 +229,7 @@ def test_the_notifications_page_shows_a_title_a_summary_and_one_action_not_the_e
 
     page = text(volunteer_client.get(reverse("notifications:list")))
     assert row.subject in page and row.summary in page
-    assert f'<button type="submit" name="open" value="1">{action}</button>' in page
+    assert f'<button type="submit" name="open" value="1" lang="fr">{action}</button>' in page
     # Not the e-mail: no greeting, no raw address, no signature, no unsubscribe line.
     assert "Bonjour" not in page and SITE not in page and "http://" not in page
     assert "L'équipe du Volontariat International de Réciprocité" not in page
