@@ -19,7 +19,8 @@ def mfa_missing_redirect(request, message: str):
     """Where a user who must use two-factor authentication and has none is sent. The page they
     asked for is kept: the recovery codes page, which follows the activation, leads back to it."""
     messages.warning(request, message)
-    request.session[AFTER_MFA] = request.get_full_path()
+    if request.method == "GET":  # a page to come back to, never a form's POST address
+        request.session[AFTER_MFA] = request.get_full_path()
     return redirect("mfa_activate_totp")
 
 

@@ -22,6 +22,19 @@ def parse(raw: str, region: str = DEFAULT_REGION) -> str | None:
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
 
+# Numbers an SMS can reach: not premium-rate, shared-cost or toll-free lines (each SMS is paid).
+SMS_TYPES = frozenset(
+    {phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE}
+)
+
+
+def receives_sms(e164: str) -> bool:
+    try:
+        return phonenumbers.number_type(phonenumbers.parse(e164, None)) in SMS_TYPES
+    except NumberParseException:
+        return False
+
+
 def display(e164: str, region: str = DEFAULT_REGION) -> str:
     """National format for a number of `region` ("90 12 34 56"), international otherwise
     ("+33 6 12 34 56 78"); the stored text when it cannot be read."""

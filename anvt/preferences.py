@@ -45,7 +45,7 @@ def preferences(request):
         messages.error(request, _("Ce choix n'existe pas : vos préférences sont inchangées."))
     off = set(EmailOptOut.objects.filter(user=request.user).values_list("family", flat=True))
     sms_on = set(SmsOptIn.objects.filter(user=request.user).values_list("family", flat=True))
-    can_sms = bool(SMS_FAMILIES & set(offered))
+    can_sms = settings.SMS_ENABLED and bool(SMS_FAMILIES & set(offered))
     return render(
         request,
         "notifications/preferences.html",
@@ -81,7 +81,7 @@ def _region_of(user) -> str:
 @login_required
 def phone(request):
     """Step one, the number (her profile's by default); step two, the code it received."""
-    if not SMS_FAMILIES & set(_offered(request.user)):
+    if not settings.SMS_ENABLED or not SMS_FAMILIES & set(_offered(request.user)):
         return redirect("preferences:messages")
     region = _region_of(request.user)
     sms_number = numbers.number_of(request.user)

@@ -63,7 +63,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # The portal's public address: every link in an e-mail or SMS starts with it (never the host a
-# request happened to come in on). Production must give its own https address (anvt/checks.py).
+# request happened to come in on). Production must give its own https address (checked below).
 SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 if not DEBUG:
     from urllib.parse import urlsplit
@@ -328,6 +328,12 @@ if not DEBUG and NOTIFICATION_BACKENDS["sms"].endswith("HttpSmsBackend"):
         raise ImproperlyConfigured(
             f"The HTTP SMS gateway needs {', '.join(_missing)} (README, 'SMS')."
         )
+# SMS are offered to volunteers (numbers, codes, choices) only where they can be delivered: in
+# development (the console shows them), or with a real gateway. Production with the console
+# backend offers none, so that no code is ever written to the logs instead of a phone.
+SMS_ENABLED = env_bool(
+    "SMS_ENABLED", DEBUG or not NOTIFICATION_BACKENDS["sms"].endswith("ConsoleSmsBackend")
+)
 # The portal's number, which volunteers text "STATUT" to (shown on the preferences page).
 # (DEBUG shows a demo number so that the page can be tried; production shows none until set.)
 SMS_NUMBER = env("SMS_NUMBER", "+22890000099" if DEBUG else "")

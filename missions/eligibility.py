@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
@@ -427,7 +428,9 @@ def _experience_message(outcome: str, p: dict[str, Any], name: str | None = None
         )
     values = {
         "found": duration_text(p["days"]),
-        "required": duration_text(p["required_days"]),
+        # What the engine compares (days x 12 ≥ months x 365), up to the whole day: the stored
+        # figure is rounded, and would read one day (or one month) short.
+        "required": duration_text(math.ceil(required_days(p["required_months"]))),
         "reference": _day(p["reference_date"]),
     }
     if outcome == PASS:
@@ -457,7 +460,7 @@ def _experience_message(outcome: str, p: dict[str, Any], name: str | None = None
 
 
 def duration_text(days: int) -> str:
-    """'2 ans et 1 mois (760 jours)': years and months as a person says them, counted as the
+    """'2 ans et 1 mois (761 jours)': years and months as a person says them, counted as the
     engine counts (a month is 365 / 12 days), with the exact days the rule compares."""
     months, _rest = months_and_days(days)
     years, months = divmod(months, 12)

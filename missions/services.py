@@ -279,10 +279,13 @@ def set_verification(
         raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
     if not verified and not reason.strip():
         raise WorkflowError(_("Indiquez le motif du rejet."))
+    status = VerificationStatus.VERIFIED if verified else VerificationStatus.REJECTED
+    if item.verification_status == status and item.verification_reason == (
+        "" if verified else reason.strip()
+    ):
+        return  # the same decision again (a double click): nothing changes, nobody is told twice
     with transaction.atomic():
-        item.verification_status = (
-            VerificationStatus.VERIFIED if verified else VerificationStatus.REJECTED
-        )
+        item.verification_status = status
         item.verification_reason = "" if verified else reason.strip()
         item.verified_by = actor
         item.verified_at = timezone.now()

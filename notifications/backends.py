@@ -81,9 +81,21 @@ class ConsoleSmsBackend(Backend):
             if not notification.to_number:
                 errors[notification.pk] = "no verified phone number"
                 continue
+            # Development only (settings.SMS_ENABLED is off in production with this backend):
+            # the developer reads the codes here.
             logger.info("SMS to %s: %s", notification.to_number, notification.body)
             on_sent(notification, provider_id=f"console-{notification.pk}")
         return errors
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect would carry the bearer key to another host: it is an error, never followed."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_RefuseRedirects)
 
 
 class HttpSmsBackend(Backend):
@@ -126,9 +138,7 @@ class HttpSmsBackend(Backend):
                 },
             )
             try:
-                with urllib.request.urlopen(  # noqa: S310
-                    request, timeout=settings.SMS_GATEWAY_TIMEOUT
-                ) as response:
+                with _NO_REDIRECTS.open(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as response:
                     answer = json.loads(response.read() or b"{}")
             except urllib.error.HTTPError as exc:
                 errors[notification.pk] = f"gateway answered {exc.code}"

@@ -36,6 +36,10 @@ class PhoneForm(forms.Form):
 
     def clean_number(self):
         number = phones.parse(self.cleaned_data["number"], self.region)
+        if number is not None and not phones.receives_sms(number):
+            raise forms.ValidationError(
+                _("Ce numéro ne reçoit pas de SMS : donnez un numéro de téléphone portable.")
+            )
         if number is None:
             raise forms.ValidationError(
                 _(

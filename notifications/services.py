@@ -177,7 +177,8 @@ def _wanted(messages: list[Message]) -> list[tuple[Message, str, str]]:
         channels = list(message.channels)
         number = message.to_number
         if (
-            message.user is not None
+            settings.SMS_ENABLED
+            and message.user is not None
             and Channel.SMS not in channels
             and family in SMS_FAMILIES
             and (message.user.pk, family) in sms_to
@@ -456,6 +457,8 @@ def record_receipt(*, provider_id: str, status: str, error: str = "") -> bool:
     if state is None:  # an intermediate status ("buffered", "sent"): acknowledged, no change
         return rows.exists()
     delivered = state == State.DELIVERED
+    if not delivered:
+        rows = rows.exclude(state=State.DELIVERED)  # a late failure never undoes a delivery
     return bool(
         rows.update(
             state=state,

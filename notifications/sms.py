@@ -72,12 +72,14 @@ def signature_is_valid(secret: str, header: str, body: bytes, now: float | None 
         return False
     try:
         parts = dict(item.split("=", 1) for item in header.split(","))
-        timestamp = int(parts["t"])
-        given = parts["v1"]
-    except (ValueError, KeyError):
+        stamp, given = parts["t"], parts["v1"].encode("ascii")
+        if not stamp.isdigit() or len(stamp) > 12:  # a Unix time, not a number to overflow on
+            return False
+        timestamp = int(stamp)
+    except (ValueError, KeyError, UnicodeError):
         return False
     now = time.time() if now is None else now
     if abs(now - timestamp) > TOLERANCE_SECONDS:
         return False
-    expected = sign(secret, body, timestamp).split("v1=", 1)[1]
+    expected = sign(secret, body, timestamp).split("v1=", 1)[1].encode("ascii")
     return hmac.compare_digest(expected, given)

@@ -104,7 +104,10 @@ class IncomingForm(forms.ModelForm):
         phone = phones.parse(self.cleaned_data["emergency_contact_phone"])
         if phone is None:
             raise forms.ValidationError(
-                _("Numéro au format international, par exemple +33612345678.")
+                _(
+                    "Numéro invalide : avec l'indicatif du pays, par exemple +33 6 12 34 56 78 "
+                    "(un numéro togolais peut s'écrire sans)."
+                )
             )
         return phone
 

@@ -11,6 +11,14 @@ from anvt.http import NextStep
 from missions.enums import IncomingStatus
 
 
+def _name(volunteer) -> str:
+    """The volunteer as partners read her (her profile's names), never her e-mail address."""
+    profile = getattr(volunteer, "volunteer_profile", None)
+    if profile is not None and profile.last_name:
+        return f"{profile.first_name} {profile.last_name.upper()}"
+    return volunteer.name or _("le ou la volontaire")
+
+
 def for_partner(agenda, *, coordinator: bool) -> NextStep:
     """A viewer reads the same agenda as a state: only coordinators answer, report and
     declare."""
@@ -23,13 +31,13 @@ def for_partner(agenda, *, coordinator: bool) -> NextStep:
         detail = (
             _("La plus urgente : %(name)s, avant le %(date)s.")
             % {
-                "name": str(first.volunteer),
+                "name": _name(first.volunteer),
                 "date": formats.date_format(
                     timezone.localtime(first.deadline), "SHORT_DATETIME_FORMAT"
                 ),
             }
             if first.deadline
-            else _("La plus ancienne : %(name)s.") % {"name": str(first.volunteer)}
+            else _("La plus ancienne : %(name)s.") % {"name": _name(first.volunteer)}
         )
         return NextStep(
             ngettext(
@@ -44,20 +52,26 @@ def for_partner(agenda, *, coordinator: bool) -> NextStep:
         )
     if agenda.reports_due:
         placement, kind = agenda.reports_due[0]
-        return NextStep(
+        title = (
             _("Déposez le rapport à mi-parcours de %(name)s")
             if kind == "midterm"
-            else _("Déposez le rapport de fin de mission de %(name)s"),
+            else _("Déposez le rapport de fin de mission de %(name)s")
+        )
+        return NextStep(
+            title % {"name": _name(placement.volunteer)},
             _("L'ANVT le lit pour suivre la mission et préparer le retour."),
             reverse("partners:placement", args=[placement.pk]) + f"#report-{kind}",
             _("Déposer le rapport"),
         )
     if agenda.incoming_todo:
         item = agenda.incoming_todo[0]
-        return NextStep(
+        title = (
             _("Enregistrez l'arrivée de %(name)s")
             if item.status == IncomingStatus.VALIDATED
-            else _("Enregistrez la fin de mission de %(name)s"),
+            else _("Enregistrez la fin de mission de %(name)s")
+        )
+        return NextStep(
+            title % {"name": f"{item.first_name} {item.last_name.upper()}"},
             _("L'ANVT suit chaque volontaire accueilli·e au Togo."),
             reverse("partners:incoming") + f"#incoming-{item.pk}",
             _("Mettre à jour"),

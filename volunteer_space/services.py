@@ -15,7 +15,7 @@ from audit.models import AccessLog, StatusChange
 from missions.enums import APPLICATION_WITHDRAWABLE
 from missions.models import Application
 from missions.services import volunteer_data_changed, withdraw
-from notifications.models import Notification, SmsNumber, SmsOptIn
+from notifications.models import InboundSms, Notification, SmsNumber, SmsOptIn
 from notifications.services import SECRET_EVENTS
 from volunteers.enums import VerificationStatus
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
@@ -319,6 +319,7 @@ def erase_volunteer(user) -> None:
     Notification.objects.filter(user=user).delete()
     SmsNumber.objects.filter(user=user).delete()
     SmsOptIn.objects.filter(user=user).delete()
+    InboundSms.objects.filter(user=user).delete()
     Application.objects.filter(volunteer=user).update(motivation="")
     EmailAddress.objects.filter(user=user).delete()
     user.email = f"erased-{user.pk}@erased.invalid"

@@ -245,7 +245,7 @@ def test_a_placement_to_confirm_names_the_volunteer_and_the_deadline(
     step = partner_panel(client, coordinator_a)
 
     assert step.title == "Confirmez ou refusez 1 affectation"
-    assert step.detail == f"La plus urgente : Akosua Mensah, avant le {deadline:%d/%m/%Y %H:%M}."
+    assert step.detail == f"La plus urgente : Akosua MENSAH, avant le {deadline:%d/%m/%Y %H:%M}."
     assert step.href == reverse("partners:placement", args=[placement.pk])
     assert step.action == "Répondre"
     assert "Confirmer l'affectation" in client.get(step.href).text
@@ -264,7 +264,7 @@ def test_the_most_urgent_of_several_placements_is_named(client, manager, org_a, 
     step = partner_panel(client, coordinator_a)
 
     assert step.title == "Confirmez ou refusez 2 affectations"
-    assert "Kofi Amedzro" in step.detail and "Akosua" not in step.detail
+    assert "Kofi AMEDZRO" in step.detail and "Akosua" not in step.detail
     assert step.href == reverse("partners:placement", args=[second.pk])
 
 

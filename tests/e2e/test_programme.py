@@ -196,7 +196,7 @@ def test_the_whole_programme(live_server, browser, celery_worker_thread, screens
             expect(page.get_by_text("vous avez eu 26 ans le", exact=False)).to_be_visible()
             shoot(page, "02-not-eligible-age")
         elif person["first"] == "Komi":
-            expect(page.get_by_text("moins que les 24 mois (730 jours) demandés")).to_be_visible()
+            expect(page.get_by_text("moins que les 2 ans (730 jours) demandés")).to_be_visible()
             shoot(page, "03-not-eligible-experience")
         elif person["first"] == "Mawuli":
             expect(page.get_by_text("Your application meets every condition.")).to_be_visible()

@@ -555,9 +555,12 @@ def test_a_number_verified_for_another_account_is_refused_the_same_way_whoever_h
     assert shown(page) == [TAKEN]
     assert holder.name not in page.text and holder.email not in page.text
     assert not Notification.objects.exists()  # nothing sent to anyone
-    assert list(SmsNumber.objects.values_list("user", "number", "pending_number")) == [
-        (holder.pk, NUMBER, "")
-    ]
+    # Nothing given to her; the try is recorded, so that numbers cannot be tried one after
+    # another to learn which have an account.
+    assert list(
+        SmsNumber.objects.order_by("user").values_list("user", "number", "pending_number")
+    ) == sorted([(holder.pk, NUMBER, ""), (volunteer.pk, "", "")])
+    assert shown(ask_code(client, django_capture_on_commit_callbacks)) == [TOO_SOON]
 
 
 def test_a_number_verified_meanwhile_by_another_account_is_not_given_twice(

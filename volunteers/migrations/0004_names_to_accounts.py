@@ -9,7 +9,7 @@ def copy_names(apps, schema_editor):
     for profile in (
         Profile.objects.filter(user__name="").exclude(first_name="", last_name="").iterator()
     ):
-        name = f"{profile.first_name} {profile.last_name}".strip()
+        name = f"{profile.first_name} {profile.last_name}".strip()[:150]  # User.name's length
         User.objects.filter(pk=profile.user_id).update(name=name)
 
 
