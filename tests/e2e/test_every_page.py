@@ -21,6 +21,7 @@ a proof attached to Akouvi's first experience, and a volunteer who signs up in t
 """
 
 import io
+import os
 import sys
 import time
 from collections import Counter
@@ -71,6 +72,15 @@ from tests.e2e import pages
 from tests.e2e.conftest import PHONE
 from tests.e2e.helpers import accept_invitation, log_in, sign_up
 from volunteers.completeness import STEPS
+
+# A full-page screenshot of every page, for people to look at: on by default, off in CI
+# (REQUIRE_SERVICES=1) where nobody does, unless E2E_PAGE_SCREENSHOTS=1 asks for them.
+SCREENSHOTS = (
+    os.environ.get(
+        "E2E_PAGE_SCREENSHOTS", "0" if os.environ.get("REQUIRE_SERVICES") == "1" else "1"
+    )
+    == "1"
+)
 
 # How each URL name finds its arguments ---------------------------------------------------------
 #
@@ -634,9 +644,10 @@ class Crawl:
             return
         self.seen.setdefault(name, "page")
         self.report.visits[(role, language)] += 1
-        with self.timed("screenshot"):
-            shot = self.folder / f"{self.shot_name(role, name, label, language)}.png"
-            page.screenshot(path=shot, full_page=True)
+        if SCREENSHOTS:
+            with self.timed("screenshot"):
+                shot = self.folder / f"{self.shot_name(role, name, label, language)}.png"
+                page.screenshot(path=shot, full_page=True)
         with self.timed("layout"):
             layout = page.evaluate(pages.LAYOUT_JS)
         self.overflow(where, layout["overflow"])

@@ -49,7 +49,11 @@ def test_france_volontaires_confirms_and_the_other_partner_sees_nothing(
     other_page.goto(f"{url}/partenaires/")
     expect(other_page.get_by_role("heading", name="0 affectation à confirmer")).to_be_visible()
     expect(other_page.get_by_text("Sena")).to_have_count(0)
-    expect(other_page.get_by_text("Camille DURAND")).to_be_visible()
+    # Its own incoming volunteer, in its list and as the thing to do now.
+    expect(other_page.get_by_role("link", name="Camille DURAND")).to_be_visible()
+    expect(other_page.locator(".next-step h2")).to_have_text(
+        "Enregistrez l'arrivée de Camille DURAND"
+    )
     shoot("partner-06-other-partner", other_page)
     placement = Placement.objects.get(volunteer__email="sena@volontaire.demo")
     response = other_page.goto(f"{url}/partenaires/affectations/{placement.pk}/")
