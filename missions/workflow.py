@@ -130,7 +130,9 @@ def transition_many(moves: Iterable[tuple[object, str]], *, job: str) -> list[ob
         for obj, to_status in moves
     ]
     stamp = {"updated_at": now} if any(f.name == "updated_at" for f in model._meta.fields) else {}
-    with transaction.atomic():
+    # Inside the caller's transaction (it holds the locks): no savepoint of its own, the moves
+    # and their audit rows commit or roll back with the rest of its work.
+    with transaction.atomic(savepoint=False):
         for to_status in {to for _obj, to in moves}:
             ids = [obj.pk for obj, to in moves if to == to_status]
             model.objects.filter(pk__in=ids).update(status=to_status, **stamp)
