@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from accounts import views as accounts_views
 from anvt import views
@@ -12,7 +14,9 @@ from volunteer_space import sms
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Exempt from CSRF: the switch sits on public pages kept in the cache for every visitor,
+    # which carry no token (anvt/public_cache.py). A forged post can only change a language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/invitation/<str:token>/", accounts_views.invitation, name="invitation"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

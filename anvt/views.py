@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from kombu import Connection
 
+from anvt.public_cache import public_page
+
 logger = logging.getLogger(__name__)
 
 
@@ -15,6 +17,7 @@ def bare(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@public_page
 def home(request):
     return render(request, "home.html")
 

@@ -5,6 +5,8 @@ from django.db.models import Case, Prefetch, When
 from django.shortcuts import render
 from django.utils import timezone
 
+from anvt.public_cache import public_page, stamp
+from missions import public_pages
 from missions.access import get_call_for_visitor, get_mission_for_visitor
 from missions.enums import Direction, MissionStatus
 from missions.filters import MissionFilter
@@ -25,6 +27,7 @@ def _open_calls():
     )
 
 
+@public_page(until=public_pages.next_change)
 def catalogue(request):
     """Open calls and published missions, filtered and paginated. Public."""
     filterset = MissionFilter(request.GET or None, queryset=_published_missions())
@@ -44,16 +47,19 @@ def catalogue(request):
             "page": page,
             "calls": _open_calls(),
             "query": query.urlencode(),
+            "public_stamp": stamp(),
         },
     )
 
 
+@public_page(until=public_pages.next_change)
 def mission_detail(request, pk: int):
     mission = get_mission_for_visitor(request.user, pk)
     calls = _open_calls().filter(missions=mission)
     return render(request, "missions/mission_detail.html", {"mission": mission, "calls": calls})
 
 
+@public_page(until=public_pages.next_change)
 def call_detail(request, pk: int):
     call = get_call_for_visitor(request.user, pk)
     missions = (
