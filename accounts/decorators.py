@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from accounts.roles import has_mfa, is_programme_manager, is_staff_member, is_volunteer
+from accounts.roles import is_programme_manager, is_staff_member, is_volunteer, mfa_enrolled
 
 # Session key: the page a user wanted before being sent to set up two-factor authentication.
 AFTER_MFA = "anvt_after_mfa"
@@ -31,7 +31,7 @@ def _role_required(allowed, *, needs_mfa: bool):
         def wrapper(request, *args, **kwargs):
             if not allowed(request.user):
                 raise Http404
-            if needs_mfa and not has_mfa(request.user):
+            if needs_mfa and not mfa_enrolled(request.user):
                 return mfa_missing_redirect(
                     request,
                     _("Activez la double authentification pour accéder à l'espace de l'équipe."),

@@ -1,11 +1,20 @@
+import time
+
 from django.conf import settings
 
 from accounts.roles import STAFF_ROLES, partner_membership_of, roles_of
 
+# The last moment the expiry was pushed back, in the session.
+ACTIVE_KEY = "_anvt_active"
+# Pushed back at most once a minute: saving the session on every request cost three queries of
+# every staff page (issue 18). The idle limit holds within a minute.
+TOUCH_SECONDS = 60
+
 
 class StaffIdleTimeoutMiddleware:
-    """Staff sessions end after an idle hour: each request of a staff member (or a partner
-    coordinator) pushes the expiry back by STAFF_IDLE_SECONDS; volunteers keep the default."""
+    """Staff sessions end after an idle hour: a request of a staff member (or a partner
+    coordinator) pushes the expiry back by STAFF_IDLE_SECONDS, once a minute at most; volunteers
+    keep the default."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -17,7 +26,10 @@ class StaffIdleTimeoutMiddleware:
             and user.is_authenticated
             and (roles_of(user) & STAFF_ROLES or user.is_superuser or _is_coordinator(user))
         ):
-            request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
+            now = int(time.time())
+            if now - request.session.get(ACTIVE_KEY, 0) >= TOUCH_SECONDS:
+                request.session[ACTIVE_KEY] = now
+                request.session.set_expiry(settings.STAFF_IDLE_SECONDS)
         return self.get_response(request)
 
 

@@ -3,7 +3,9 @@
 from enum import StrEnum
 
 from allauth.mfa.models import Authenticator
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Group
+from django.db.models import Exists, OuterRef, Subquery
 
 from partners.models import PartnerMembership
 
@@ -25,25 +27,47 @@ STAFF_ROLES = frozenset({Role.REVIEWER, Role.PROGRAMME_MANAGER})
 def roles_of(user) -> frozenset[Role]:
     """The roles a user holds. A signed-up person with no other role is a volunteer.
 
-    The answer is cached on the user object, so templates and views may ask freely.
+    One query answers for the groups, the partner membership and the two-factor enrolment of
+    the request's user (every page of the staff and partners asks all three); the answer is
+    cached on the user object, so templates and views may ask freely.
     """
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_anvt_roles", None)
     if cached is not None:
         return cached
+    groups = Group.objects.filter(user=OuterRef("pk"))
+    facts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .values(
+            reviewer=Exists(groups.filter(name=REVIEWERS_GROUP)),
+            manager=Exists(groups.filter(name=PROGRAMME_MANAGERS_GROUP)),
+            membership=Subquery(
+                PartnerMembership.objects.filter(
+                    user=OuterRef("pk"), organisation__active=True
+                ).values("pk")[:1]
+            ),
+            totp=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            ),
+        )
+        .first()
+    ) or {"reviewer": False, "manager": False, "membership": None, "totp": False}
     roles: set[Role] = set()
-    groups = set(user.groups.values_list("name", flat=True))
-    if REVIEWERS_GROUP in groups:
+    if facts["reviewer"]:
         roles.add(Role.REVIEWER)
-    if PROGRAMME_MANAGERS_GROUP in groups:
+    if facts["manager"]:
         roles.add(Role.PROGRAMME_MANAGER)
-    if partner_membership_of(user) is not None:
+    if facts["membership"] is not None:
         roles.add(Role.PARTNER)
+    else:
+        user._anvt_membership = None
     if user.is_superuser:
         roles.add(Role.ADMINISTRATOR)
     if not roles:
         roles.add(Role.VOLUNTEER)
+    user._anvt_totp = facts["totp"]
     user._anvt_roles = frozenset(roles)
     return user._anvt_roles
 
@@ -66,8 +90,16 @@ def is_volunteer(user) -> bool:
 
 
 def has_mfa(user) -> bool:
-    """Whether the user has enrolled a TOTP authenticator (two-factor authentication)."""
+    """Whether the user has enrolled a TOTP authenticator (two-factor authentication), asked of
+    the database now: for the moments it changes (sign-in, invitation, enrolment)."""
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def mfa_enrolled(user) -> bool:
+    """`has_mfa` as the request's user stood when the request began, read with the roles: what
+    the pages of the staff and partner spaces check on every request."""
+    roles_of(user)
+    return bool(getattr(user, "_anvt_totp", False))
 
 
 def must_use_mfa(user) -> bool:

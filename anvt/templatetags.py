@@ -1,5 +1,7 @@
 """The portal's own template filters, loaded with {% load anvt %}."""
 
+from functools import cache
+
 from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext, ngettext
@@ -24,3 +26,18 @@ def filesize(value) -> str:
     if size < 1_000_000:
         return gettext("%(n)s Ko") % {"n": number_format(round(size / 1000))}
     return gettext("%(n)s Mo") % {"n": number_format(size / 1_000_000, 1)}
+
+
+@cache
+def _labels(model, field_name: str) -> dict:
+    return dict(model._meta.get_field(field_name).flatchoices)
+
+
+@register.filter
+def label(obj, field_name: str) -> str:
+    """`{{ application|label:"status" }}`: what `get_status_display` says, without rebuilding the
+    field's choices on every call (a quarter of a 25-row list's rendering, issue 18)."""
+    if obj is None:
+        return ""
+    value = getattr(obj, field_name)
+    return str(_labels(type(obj), field_name).get(value, value or ""))

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from accounts.decorators import mfa_missing_redirect
-from accounts.roles import has_mfa, partner_membership_of
+from accounts.roles import mfa_enrolled, partner_membership_of
 from missions.models import Contingent, IncomingVolunteer, Mission, Placement
 from missions.queries import shared_documents
 from mobility.models import MobilityItem
@@ -85,7 +85,7 @@ def partner_required(view):
         membership = partner_membership_of(request.user)
         if membership is None:
             raise Http404
-        if not has_mfa(request.user):
+        if not mfa_enrolled(request.user):
             return mfa_missing_redirect(
                 request,
                 _("Activez la double authentification pour accéder à l'espace des partenaires."),

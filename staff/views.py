@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, staff_required
+from anvt import public_cache
 from anvt.http import act, csv_response, valid
 from audit.services import record_access
 from missions import rules, services
@@ -121,7 +122,13 @@ def applications(request):
     return render(
         request,
         "staff/applications.html",
-        {"filter": filterset, "page": page, "query": query.urlencode(), "section": "applications"},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "section": "applications",
+            "public_stamp": public_cache.stamp(),
+        },
     )
 
 

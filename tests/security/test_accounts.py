@@ -9,8 +9,11 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts import mfa
 from tests.conftest import PASSWORD
@@ -79,6 +82,25 @@ def test_staff_sessions_expire_after_an_idle_hour(client, manager, volunteer):
     volunteer_client.force_login(volunteer)
     volunteer_client.get(reverse("volunteers:dashboard"))
     assert volunteer_client.session.get_expiry_age() > 24 * 3600
+
+
+def test_staff_activity_pushes_the_expiry_back_once_a_minute_not_on_every_page(client, manager):
+    import time_machine
+
+    client.force_login(manager)
+    url = reverse("staff:applications")
+    client.get(url)
+    pushed = Session.objects.get(session_key=client.session.session_key).expire_date
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    writes = [q["sql"] for q in queries if q["sql"].startswith("UPDATE")]
+    assert not [sql for sql in writes if "django_session" in sql]
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        client.get(url)
+        later = Session.objects.get(session_key=client.session.session_key).expire_date
+    assert later > pushed
 
 
 def test_django_admin_login_goes_through_the_rate_limited_login(client, django_user_model):
