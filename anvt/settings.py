@@ -14,6 +14,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -153,13 +154,24 @@ TEMPLATES = [
 # Database: PostgreSQL from DATABASE_URL, else an SQLite file inside the project.
 if not env("DATABASE_URL"):
     (BASE_DIR / "var").mkdir(exist_ok=True)
+# DATABASE_POOL_SIZE > 0 (PostgreSQL only): each process keeps a pool of that many connections
+# at most (Django's own pool, psycopg_pool), for threaded servers and workers; else each thread
+# keeps its connection for DATABASE_CONN_MAX_AGE seconds. docs/scaling.md says when to use which.
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0)
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        conn_max_age=0 if DATABASE_POOL_SIZE else env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=not DATABASE_POOL_SIZE,
     )
 }
+if DATABASE_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        # A request waits this long for a free connection, then fails rather than hang.
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL is set (shared by every web process: rate limits, locks), else
@@ -172,6 +184,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Public pages kept for anonymous visitors at most this long (anvt/public_cache.py); they are
+# dropped sooner when what they show changes.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
 # Sessions live in the database: any web process can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Staff and partner coordinators are logged out after an idle hour (accounts/middleware.py).
@@ -184,9 +199,6 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-# Public pages kept for anonymous visitors at most this long (anvt/public_cache.py); they are
-# dropped sooner when what they show changes.
-PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -369,6 +381,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "interval_step": 0.5,
     "socket_timeout": 5,
     "socket_connect_timeout": 3,
+}
+# Three queues, so that each kind of work can get workers of its own (docs/scaling.md): the
+# eligibility checks, the messages, and the rest ("celery", Celery's default). A worker started
+# without -Q consumes all three; production runs one worker per queue (docker-compose.yml).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("eligibility"), Queue("notifications"))
+CELERY_TASK_ROUTES = {
+    "missions.tasks.check_application_eligibility": {"queue": "eligibility"},
+    "missions.tasks.recheck_call": {"queue": "eligibility"},
+    "missions.tasks.resume_stale_batches": {"queue": "eligibility"},
+    "missions.tasks.recheck_open_calls": {"queue": "eligibility"},
+    "missions.tasks.recheck_stuck_submissions": {"queue": "eligibility"},
+    "notifications.tasks.*": {"queue": "notifications"},
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"

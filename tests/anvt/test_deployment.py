@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,15 +79,32 @@ def test_docker_compose_follows_the_compose_specification():
 def test_docker_compose_runs_the_commands_the_tests_exercise():
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     services = compose["services"]
-    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert set(services) == {
+        "db",
+        "redis",
+        "web",
+        "worker",
+        "worker-eligibility",
+        "worker-notifications",
+        "beat",
+    }
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
     assert "gunicorn anvt.wsgi" in " ".join(services["web"]["command"])
-    assert "celery -A anvt worker" in " ".join(services["worker"]["command"])
+    # One worker per queue, together consuming every queue the settings route tasks to.
+    from django.conf import settings
+
+    consumed = set()
+    for name in ("worker", "worker-eligibility", "worker-notifications"):
+        command = " ".join(services[name]["command"])
+        assert "celery -A anvt worker" in command
+        consumed |= set(command.split("--queues=")[1].split()[0].split(","))
+    assert consumed == {queue.name for queue in settings.CELERY_TASK_QUEUES}
+    assert services["web"]["environment"]["DATABASE_POOL_SIZE"] == "4"
     assert "celery -A anvt beat" in " ".join(services["beat"]["command"])
     for name in ("db", "redis", "web"):
         assert "healthcheck" in services[name], name
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-eligibility", "worker-notifications", "beat"):
         environment = services[name]["environment"]
         assert environment["DATABASE_URL"].startswith("postgres://")
         assert environment["CELERY_BROKER_URL"].startswith("redis://redis:6379")
@@ -131,3 +149,59 @@ def test_web_command_of_docker_compose_serves_the_health_endpoint(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+POOLED_THREADS = """
+import threading
+
+import django
+
+django.setup()
+from django.db import connection, connections
+
+backends, lock = set(), threading.Lock()
+
+
+def work():
+    for _ in range(5):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        with lock:
+            backends.add(backend)
+        connections.close_all()  # back to the pool, as at the end of a request
+
+
+threads = [threading.Thread(target=work) for _ in range(6)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(len(backends))
+"""
+
+
+@pytest.mark.django_db
+def test_with_a_pool_six_threads_share_two_connections():
+    """DATABASE_POOL_SIZE=2: the threads of one process (gunicorn's gthread workers) take turns
+    on two PostgreSQL connections instead of opening their own."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Django's connection pool is PostgreSQL's (the suite runs on it in CI)")
+    settings = connection.settings_dict
+    url = (
+        f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:"
+        f"{settings['PORT'] or 5432}/{settings['NAME']}"
+    )
+    env = {**PRODUCTION_ENV, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "anvt.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", POOLED_THREADS],
+        cwd=ROOT,
+        env={**env, "DATABASE_POOL_SIZE": "2"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip()) <= 2
