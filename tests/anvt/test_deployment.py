@@ -205,3 +205,18 @@ def test_with_a_pool_six_threads_share_two_connections():
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip()) <= 2
+
+
+def test_each_kind_of_work_goes_to_its_own_queue():
+    """So that a whole call's re-check never delays an e-mail, nor e-mails a submission's check."""
+    from anvt.celery import app
+
+    def queue(task: str) -> str:
+        return app.amqp.router.route({}, task)["queue"].name
+
+    assert queue("missions.tasks.check_application_eligibility") == "eligibility"
+    assert queue("missions.tasks.recheck_call") == "eligibility"
+    assert queue("notifications.tasks.send_notifications") == "notifications"
+    assert queue("notifications.tasks.resend_pending") == "notifications"
+    assert queue("missions.tasks.send_reminders") == "celery"
+    assert queue("volunteer_space.tasks.erase_volunteer") == "celery"
