@@ -17,8 +17,9 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# The bench extra (Locust) too: the test suite plays a small deadline night.
 $(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,bench]'
 	touch $@
 
 messages: $(VENV)/.installed
@@ -54,17 +55,18 @@ fmt: $(VENV)/.installed
 migrations-check: $(VENV)/.installed
 	$(DEV) $(PY) manage.py makemigrations --check --dry-run
 
-# Every benchmark on PostgreSQL and Redis (this machine's, or BENCH_DATABASE_URL and
-# BENCH_BROKER_URL); writes benchmarks/results/latest.json and latest.md.
+# Every benchmark on PostgreSQL and Redis (this machine's, or BENCH_DATABASE_URL, BENCH_BROKER_URL
+# and BENCH_REDIS_URL); writes benchmarks/results/latest.json and latest.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/anvt_bench
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/2
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/3
 bench: messages
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq wrk >/dev/null; } || { \
 		echo "wrk is missing: install it (apt-get install wrk)" >&2; exit 1; }
 	-psql "$(dir $(BENCH_DATABASE_URL))postgres" -qc "CREATE DATABASE $(notdir $(BENCH_DATABASE_URL))" 2>/dev/null
 	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) manage.py migrate --noinput -v 0
-	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) LOG_LEVEL=WARNING \
-		$(PY) manage.py bench_all
+	$(DEV) DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL) \
+		REDIS_URL=$(BENCH_REDIS_URL) LOG_LEVEL=WARNING $(PY) manage.py bench_all
 
 # pip-audit needs a vulnerability database (PyPI's JSON API or OSV); it fails when none answers.
 audit: $(VENV)/.installed
