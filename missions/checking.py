@@ -135,54 +135,121 @@ def preview(application: Application) -> eligibility.Report:
     return eligibility.evaluate(facts, application.call.rules())
 
 
+# Each application row read by a check: the facts' own, its call's rules, its status and report.
+CALL_RULES = tuple(f"call__{name}" for name in Call.RULE_FIELDS)
+CHECKED_ROW = (
+    *APPLICATION_FACTS,
+    "call_id",
+    *CALL_RULES,
+    "status",
+    "eligibility_report__fingerprint",
+    "eligibility_report__eligible",
+)
+
+
+@dataclass
+class Verdict:
+    """What a check found of one application: its fingerprint, the report to write (None when
+    the stored one still holds), whether it is eligible, and the fingerprint it found stored."""
+
+    digest: str
+    report: eligibility.Report | None
+    eligible: bool
+    stored: str | None
+    reference_date: object
+    status: str
+
+
+def _judge(application_ids) -> dict[int, Verdict]:
+    """Read the open applications among these and judge each one (five queries, no lock)."""
+    rows = list(
+        Application.objects.filter(pk__any_of=list(application_ids), status__in=APPLICATION_OPEN)
+        .order_by("pk")
+        .values_list(*CHECKED_ROW)
+    )
+    facts = read_facts(rows)
+    rules, verdicts = {}, {}
+    start = len(APPLICATION_FACTS)
+    for row in rows:
+        pk, call_id = row[0], row[start]
+        if call_id not in rules:
+            values = row[start + 1 : start + 1 + len(CALL_RULES)]
+            rules[call_id] = Call(**dict(zip(Call.RULE_FIELDS, values, strict=True))).rules()
+        status, stored, eligible = row[-3:]
+        digest = eligibility.fingerprint(facts[pk], rules[call_id])
+        report = None
+        if digest != stored:
+            report = eligibility.evaluate(facts[pk], rules[call_id])
+            eligible = report.eligible
+        verdicts[pk] = Verdict(
+            digest, report, eligible, stored, rules[call_id].reference_date, status
+        )
+    return verdicts
+
+
+def _target(status: str, eligible: bool) -> str | None:
+    """The status the engine moves an application to, or None to leave it."""
+    if status not in APPLICATION_CHECKED:
+        return None
+    target = ApplicationStatus.ELIGIBLE if eligible else ApplicationStatus.INELIGIBLE
+    return target if status != target else None
+
+
 def check_applications(application_ids: Iterable[int], *, job: str) -> Outcome:
-    """Evaluate these applications and store what changed, in one transaction.
+    """Evaluate these applications and store what changed.
 
     A report is rewritten only when its facts, rules or engine changed (same fingerprint: no
     write at all), and submitted/eligible/ineligible applications move to eligible or
     ineligible accordingly, with their audit rows and notifications.
+
+    The applications are read and judged without a lock, so that a chunk where nothing changed
+    (most of a nightly re-check) locks nothing and writes nothing. Those with something to write
+    are then locked, in one transaction; any whose stored report changed since it was read
+    (another check wrote it meanwhile) is read and judged again under the lock. So the last
+    report written is always judged on facts read after the last change, as each change queues a
+    check of its own once committed.
     """
     outcome = Outcome()
+    verdicts = _judge(application_ids)
+    outcome.checked = len(verdicts)
+    pending = [
+        pk
+        for pk, verdict in verdicts.items()
+        if verdict.report or _target(verdict.status, verdict.eligible)
+    ]
+    if not pending:
+        return outcome
     now = timezone.now()
     with transaction.atomic():
-        rows = list(
-            Application.objects.filter(
-                pk__any_of=list(application_ids), status__in=APPLICATION_OPEN
+        locked = {
+            pk: (status, stored)
+            for pk, status, stored in Application.objects.filter(
+                pk__any_of=pending, status__in=APPLICATION_OPEN
             )
             .select_for_update(of=("self",))
-            .order_by("pk")
-            .values_list(
-                *APPLICATION_FACTS,
-                "call_id",
-                "status",
-                "eligibility_report__fingerprint",
-                "eligibility_report__eligible",
-            )
-        )
-        facts = read_facts(rows)
-        rules = {call.pk: call.rules() for call in Call.objects.filter(pk__in={r[4] for r in rows})}
+            .values_list("pk", "status", "eligibility_report__fingerprint")
+        }
+        raced = [pk for pk, (_status, stored) in locked.items() if stored != verdicts[pk].stored]
+        if raced:
+            verdicts.update(_judge(raced))
         written, moves, fresh = [], {}, {}
-        for pk, *_facts, call_id, status, stored, eligible in rows:
-            outcome.checked += 1
-            digest = eligibility.fingerprint(facts[pk], rules[call_id])
-            if digest != stored:
-                report = eligibility.evaluate(facts[pk], rules[call_id])
-                eligible, fresh[pk] = report.eligible, report
+        for pk, (status, _stored) in locked.items():
+            verdict = verdicts[pk]
+            if verdict.report:
+                fresh[pk] = verdict.report
                 written.append(
                     EligibilityReport(
                         application_id=pk,
-                        eligible=eligible,
-                        data=report.as_dict(),
+                        eligible=verdict.eligible,
+                        data=verdict.report.as_dict(),
                         engine_version=eligibility.ENGINE_VERSION,
-                        fingerprint=digest,
-                        reference_date=rules[call_id].reference_date,
+                        fingerprint=verdict.digest,
+                        reference_date=verdict.reference_date,
                         ran_at=now,
                     )
                 )
-            if status in APPLICATION_CHECKED:
-                target = ApplicationStatus.ELIGIBLE if eligible else ApplicationStatus.INELIGIBLE
-                if status != target:
-                    moves[pk] = target
+            if target := _target(status, verdict.eligible):
+                moves[pk] = target
         if written:
             # One statement for the new reports and the changed ones.
             EligibilityReport.objects.bulk_create(

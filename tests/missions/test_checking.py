@@ -87,3 +87,36 @@ def test_reviewers_only_see_applications_of_their_calls():
     assert list(Application.objects.visible_to(reviewer)) == [mine]
     assert list(Application.objects.visible_to(UserFactory())) == []
     assert theirs not in Application.objects.visible_to(reviewer)
+
+
+def test_a_report_another_check_wrote_meanwhile_is_judged_again_under_the_lock(monkeypatch):
+    """The call's rules change and its re-check reads Kossi's file; then Kossi removes his
+    passport and that change's own check writes its report, before the re-check locks the row:
+    the re-check must not write back what it read before the change."""
+    from volunteers.models import Document
+
+    call = submitted_call(1)
+    application = Application.objects.get(call=call)
+    checking.check_applications([application.pk], job="test")
+    assert application.eligibility_report.eligible
+    type(call).objects.filter(pk=call.pk).update(max_age=30)
+
+    judge = checking._judge
+    seen = []
+
+    def judge_then_change(ids):
+        verdicts = judge(ids)
+        if not seen:  # the nightly run's unlocked read; then, meanwhile:
+            seen.append(ids)
+            Document.objects.filter(volunteer=application.volunteer, kind="passport").delete()
+            checking.check_applications(ids, job="document_deleted")
+        return verdicts
+
+    monkeypatch.setattr(checking, "_judge", judge_then_change)
+    checking.check_applications([application.pk], job="call_recheck")
+
+    application.refresh_from_db()
+    report = application.eligibility_report
+    assert not report.eligible
+    assert report.report.criteria["identity"].outcome == "missing"
+    assert application.status == "ineligible"
