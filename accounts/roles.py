@@ -1,13 +1,14 @@
 """Who may do what: the roles of PRODUCT section 2, computed once per request."""
 
 from enum import StrEnum
+from functools import cache
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
-from django.db.models import Exists, OuterRef, Subquery
+from django.db import connection
 
-from partners.models import PartnerMembership
+from partners.models import PartnerMembership, PartnerOrganisation
 
 
 class Role(StrEnum):
@@ -24,6 +25,39 @@ PROGRAMME_MANAGERS_GROUP = "programme_managers"
 STAFF_ROLES = frozenset({Role.REVIEWER, Role.PROGRAMME_MANAGER})
 
 
+@cache
+def _facts_sql() -> str:
+    """The groups, the active partner membership and the TOTP enrolment of one user, in one
+    statement. Written in SQL (the names from the models): the ORM took longer to build this
+    query, with its four subqueries, than the database to answer it, on every signed-in page."""
+    q = connection.ops.quote_name
+    User = get_user_model()
+    through = User.groups.through._meta
+    group, member, partner = Group._meta, PartnerMembership._meta, PartnerOrganisation._meta
+    mfa = Authenticator._meta
+
+    def column(meta, name):
+        return f"{q(meta.db_table)}.{q(meta.get_field(name).column)}"
+
+    in_group = (
+        f"EXISTS (SELECT 1 FROM {q(through.db_table)} JOIN {q(group.db_table)} "  # noqa: S608
+        f"ON {column(group, 'id')} = {column(through, 'group')} "
+        f"WHERE {column(through, 'user')} = %s AND {column(group, 'name')} = %s)"
+    )
+    membership = (
+        f"(SELECT {column(member, 'id')} FROM {q(member.db_table)} "  # noqa: S608
+        f"JOIN {q(partner.db_table)} "
+        f"ON {column(partner, 'id')} = {column(member, 'organisation')} "
+        f"WHERE {column(member, 'user')} = %s AND {column(partner, 'active')} "
+        f"ORDER BY {column(member, 'id')} LIMIT 1)"
+    )
+    totp = (
+        f"EXISTS (SELECT 1 FROM {q(mfa.db_table)} "  # noqa: S608
+        f"WHERE {column(mfa, 'user')} = %s AND {column(mfa, 'type')} = %s)"
+    )
+    return f"SELECT {in_group}, {in_group}, {membership}, {totp}"
+
+
 def roles_of(user) -> frozenset[Role]:
     """The roles a user holds. A signed-up person with no other role is a volunteer.
 
@@ -36,24 +70,13 @@ def roles_of(user) -> frozenset[Role]:
     cached = getattr(user, "_anvt_roles", None)
     if cached is not None:
         return cached
-    groups = Group.objects.filter(user=OuterRef("pk"))
-    facts = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .values(
-            reviewer=Exists(groups.filter(name=REVIEWERS_GROUP)),
-            manager=Exists(groups.filter(name=PROGRAMME_MANAGERS_GROUP)),
-            membership=Subquery(
-                PartnerMembership.objects.filter(
-                    user=OuterRef("pk"), organisation__active=True
-                ).values("pk")[:1]
-            ),
-            totp=Exists(
-                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
-            ),
+    with connection.cursor() as cursor:
+        pk, totp = user.pk, Authenticator.Type.TOTP
+        cursor.execute(
+            _facts_sql(), (pk, REVIEWERS_GROUP, pk, PROGRAMME_MANAGERS_GROUP, pk, pk, totp)
         )
-        .first()
-    ) or {"reviewer": False, "manager": False, "membership": None, "totp": False}
+        reviewer, manager, membership, totp = cursor.fetchone()
+    facts = {"reviewer": reviewer, "manager": manager, "membership": membership, "totp": totp}
     roles: set[Role] = set()
     if facts["reviewer"]:
         roles.add(Role.REVIEWER)
@@ -67,7 +90,7 @@ def roles_of(user) -> frozenset[Role]:
         roles.add(Role.ADMINISTRATOR)
     if not roles:
         roles.add(Role.VOLUNTEER)
-    user._anvt_totp = facts["totp"]
+    user._anvt_totp = bool(facts["totp"])
     user._anvt_roles = frozenset(roles)
     return user._anvt_roles
 
