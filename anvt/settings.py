@@ -165,6 +165,10 @@ DATABASES = {
         conn_health_checks=not DATABASE_POOL_SIZE,
     )
 }
+# Behind PgBouncer in transaction mode, Django's server-side cursors (iterator()) must be off.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool(
+    "DATABASE_DISABLE_SERVER_SIDE_CURSORS", False
+)
 if DATABASE_POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
