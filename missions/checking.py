@@ -16,7 +16,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +42,7 @@ from missions.models import (
 from missions.workflow import transition_many
 from notifications.services import Message, queue
 from volunteers.enums import IDENTITY_DOCUMENTS, VerificationStatus
-from volunteers.models import Document, Experience
+from volunteers.models import Document, Experience, VolunteerProfile
 
 logger = logging.getLogger(__name__)
 
@@ -52,21 +52,28 @@ CHUNK_SIZE = 500
 REPORT_FIELDS = ("eligible", "data", "engine_version", "fingerprint", "reference_date", "ran_at")
 
 
-# What `read_facts` needs of each application, read with it (and locked) by its caller.
-APPLICATION_FACTS = (
-    "pk",
-    "volunteer_id",
-    "volunteer__volunteer_profile__birth_date",
-    "volunteer__volunteer_profile__nationality_status",
-)
+# What `read_facts` needs of each application, read with it by its caller (`with_profile`).
+APPLICATION_FACTS = ("pk", "volunteer_id", "profile_birth_date", "profile_nationality_status")
+
+
+def with_profile(applications):
+    """The applications with their volunteer's birth date and nationality status, read from the
+    profile by its key: joining the profile through the users table made PostgreSQL scan all
+    50 000 users for a chunk of 500 applications."""
+    profile = VolunteerProfile.objects.filter(user_id=OuterRef("volunteer_id"))
+    return applications.annotate(
+        profile_birth_date=Subquery(profile.values("birth_date")[:1]),
+        profile_nationality_status=Subquery(profile.values("nationality_status")[:1]),
+    )
 
 
 def read_facts(applications: Iterable[tuple]) -> dict[int, eligibility.Facts]:
     """The facts of applications, keyed by application id, from rows that start with the
     `APPLICATION_FACTS` values: four more queries of plain values, whatever their number."""
     applications = [row[:4] for row in applications]
-    application_ids = [pk for pk, *_rest in applications]
-    volunteer_ids = list({volunteer for _pk, volunteer, *_rest in applications})
+    # Sets: Django walks a list's items one by one to resolve them, and ids need nothing.
+    application_ids = frozenset(pk for pk, *_rest in applications)
+    volunteer_ids = frozenset(volunteer for _pk, volunteer, *_rest in applications)
     experiences = defaultdict(list)
     unverified = defaultdict(int)
     for volunteer, start, end, status in (
@@ -130,17 +137,17 @@ class Outcome:
 def preview(application: Application) -> eligibility.Report:
     """What the engine would say of this application now, without storing anything: the draft's
     last step shows it before she sends it."""
-    rows = Application.objects.filter(pk=application.pk).values_list(*APPLICATION_FACTS)
+    rows = with_profile(Application.objects.filter(pk=application.pk)).values_list(
+        *APPLICATION_FACTS
+    )
     facts = read_facts(rows)[application.pk]
     return eligibility.evaluate(facts, application.call.rules())
 
 
-# Each application row read by a check: the facts' own, its call's rules, its status and report.
-CALL_RULES = tuple(f"call__{name}" for name in Call.RULE_FIELDS)
+# Each application row read by a check: the facts' own, its call, its status and report.
 CHECKED_ROW = (
     *APPLICATION_FACTS,
     "call_id",
-    *CALL_RULES,
     "status",
     "eligibility_report__fingerprint",
     "eligibility_report__eligible",
@@ -161,20 +168,23 @@ class Verdict:
 
 
 def _judge(application_ids) -> dict[int, Verdict]:
-    """Read the open applications among these and judge each one (five queries, no lock)."""
+    """Read the open applications among these and judge each one (six queries, no lock)."""
     rows = list(
-        Application.objects.filter(pk__any_of=list(application_ids), status__in=APPLICATION_OPEN)
+        with_profile(
+            Application.objects.filter(
+                pk__any_of=frozenset(application_ids), status__in=APPLICATION_OPEN
+            )
+        )
         .order_by("pk")
         .values_list(*CHECKED_ROW)
     )
     facts = read_facts(rows)
-    rules, verdicts = {}, {}
     start = len(APPLICATION_FACTS)
+    calls = Call.objects.filter(pk__any_of={row[start] for row in rows}).only(*Call.RULE_FIELDS)
+    rules = {call.pk: call.rules() for call in calls}
+    verdicts = {}
     for row in rows:
         pk, call_id = row[0], row[start]
-        if call_id not in rules:
-            values = row[start + 1 : start + 1 + len(CALL_RULES)]
-            rules[call_id] = Call(**dict(zip(Call.RULE_FIELDS, values, strict=True))).rules()
         status, stored, eligible = row[-3:]
         digest = eligibility.fingerprint(facts[pk], rules[call_id])
         report = None

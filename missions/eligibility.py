@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.utils import formats
@@ -329,31 +330,49 @@ def evaluate(facts: Facts, rules: Rules) -> Report:
     )
 
 
+def _ordinal(value: date | None) -> int:
+    """A date as a number (its ordinal; -1 for none): cheap to sort and to write out."""
+    return value.toordinal() if value is not None else -1
+
+
+def _periods(periods: Iterable[tuple[date, date | None]]) -> list[tuple[int, int]]:
+    return sorted((_ordinal(start), _ordinal(end)) for start, end in periods)
+
+
 def fingerprint(facts: Facts, rules: Rules) -> str:
     """A digest of all that `evaluate` reads, and the engine version: same digest, same report.
 
     Order does not matter where the engine does not look at it; enum members count as their
-    values. Built from a tuple's repr (dates, strings, numbers and None only), which is stable
-    from one process to the next and several times faster than JSON of `asdict`.
+    values. Built from the repr of a tuple of numbers and strings (dates as ordinals), which is
+    stable from one process to the next and several times faster than JSON of `asdict`.
     """
     payload = (
         ENGINE_VERSION,
-        facts.birth_date,
+        _ordinal(facts.birth_date),
         str(facts.nationality_status) if facts.nationality_status else None,
-        sorted(facts.experiences, key=str),
-        sorted(((str(kind), expiry) for kind, expiry in facts.identity_documents), key=str),
+        _periods(facts.experiences),
+        sorted((str(kind), _ordinal(expiry)) for kind, expiry in facts.identity_documents),
         sorted(map(str, facts.document_kinds)),
-        sorted(facts.busy_periods, key=str),
-        sorted(facts.mission_periods),
+        _periods(facts.busy_periods),
+        _periods(facts.mission_periods),
         facts.unverified_experiences,
-        rules.reference_date,
-        rules.min_age,
-        rules.max_age,
-        rules.min_experience_months,
-        sorted(map(str, rules.nationality_statuses)),
-        sorted(map(str, rules.required_documents)),
     )
-    return hashlib.sha256(repr(payload).encode()).hexdigest()
+    return hashlib.sha256((repr(payload) + _rules_text(rules)).encode()).hexdigest()
+
+
+@lru_cache(maxsize=64)
+def _rules_text(rules: Rules) -> str:
+    """The rules' part of a fingerprint, written once per call's rules, not once per application."""
+    return repr(
+        (
+            _ordinal(rules.reference_date),
+            rules.min_age,
+            rules.max_age,
+            rules.min_experience_months,
+            sorted(map(str, rules.nationality_statuses)),
+            sorted(map(str, rules.required_documents)),
+        )
+    )
 
 
 # Messages, in the language active when they are read ---------------------------------------------

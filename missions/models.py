@@ -262,8 +262,7 @@ class Call(models.Model):
         moment = moment or timezone.now()
         return self.opens_at <= moment < self.closes_at
 
-    # What `rules` reads: the eligibility checks read these columns with the applications and
-    # build the rules from an unsaved Call (missions.checking), one query fewer per chunk.
+    # What `rules` reads: the eligibility checks read only these (missions.checking).
     RULE_FIELDS = (
         "reference_date",
         "closes_at",

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -133,9 +134,12 @@ def transition_many(moves: Iterable[tuple[object, str]], *, job: str) -> list[ob
     # Inside the caller's transaction (it holds the locks): no savepoint of its own, the moves
     # and their audit rows commit or roll back with the rest of its work.
     with transaction.atomic(savepoint=False):
-        for to_status in {to for _obj, to in moves}:
-            ids = [obj.pk for obj, to in moves if to == to_status]
-            model.objects.filter(pk__in=ids).update(status=to_status, **stamp)
+        # One statement, whatever the number of target statuses.
+        by_target = {}
+        for obj, to in moves:
+            by_target.setdefault(to, []).append(obj.pk)
+        targets = Case(*(When(pk__in=ids, then=Value(to)) for to, ids in by_target.items()))
+        model.objects.filter(pk__in=[obj.pk for obj, _to in moves]).update(status=targets, **stamp)
         StatusChange.objects.bulk_create(changes)
     for obj, to_status in moves:
         obj.status = to_status
