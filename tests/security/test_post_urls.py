@@ -334,17 +334,17 @@ def tables():
 
 def fingerprint(models) -> dict[str, list]:
     """Every row of every table, to compare before and after a post. On PostgreSQL, a digest of
-    each table computed by the server in one query (the suite's slowest test took twice as long
-    reading every table back after each of its posts)."""
+    each table computed by the server in one query, rather than every row read back after each
+    of the sweep's posts."""
     quote = connection.ops.quote_name
     if connection.vendor == "postgresql":
         digests = ", ".join(
-            f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.{quote(m._meta.pk.column)}),"
+            f"(SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.{quote(m._meta.pk.column)}),"  # noqa: S608
             f" '')) FROM {quote(m._meta.db_table)} AS t)"
             for m in models
         )
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {digests}")  # noqa: S608 (model metadata)
+            cursor.execute(f"SELECT {digests}")
             row = cursor.fetchone()
         return {m._meta.label: digest for m, digest in zip(models, row, strict=True)}
     state = {}
