@@ -18,47 +18,67 @@ A kept page is dropped:
 - when the view said its content changes by the clock (`until`: the next opening or closing of a
   call, for pages that list open calls);
 - after `PUBLIC_CACHE_SECONDS` in any case, the safety net for a change made behind the ORM's
-  back (a raw SQL update).
+  back (a raw SQL update);
+- with each deployment (the static files' manifest is in the key).
 
-The cache must be shared by every process (Redis in production, `REDIS_URL`): with the default
-local-memory cache each process keeps, and drops, its own pages.
+The cache must be shared by every process (Redis in production, `REDIS_URL`): with a local-memory
+cache each process would keep, and drop, its own pages, so without `REDIS_URL` pages are kept
+only in development (PUBLIC_CACHE_SECONDS is 0 otherwise). A page asked with query parameters the
+view does not read is built, never kept, and a cache that does not answer serves the page built.
 """
 
 import hashlib
+import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
+from functools import cache as cache_function
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+logger = logging.getLogger(__name__)
+
 STAMP_KEY = "public-pages:stamp"
 
 
 def invalidate() -> None:
-    """Drop every kept page: a new stamp no kept page carries."""
-    cache.set(STAMP_KEY, time.time_ns(), None)
+    """Drop every kept page: a new stamp no kept page carries. Callers inside a transaction also
+    call it once committed (missions.public_pages), or a request served between the two would
+    keep the page as it was under the new stamp."""
+    try:
+        cache.set(STAMP_KEY, time.time_ns(), None)
+    except Exception:  # the cache is down: kept pages expire within PUBLIC_CACHE_SECONDS
+        logger.exception("public pages: could not drop the kept pages")
 
 
 def stamp(current=None) -> int:
     """The stamp of what public pages show now: fragments kept in templates add it to their key
     (`{% cache … public_stamp %}`) to be dropped with the pages."""
-    if current is None:
-        current = cache.get(STAMP_KEY)
-    if current is None:  # first use, or the cache was flushed: start a stamp no old page has
-        cache.add(STAMP_KEY, time.time_ns(), None)
-        current = cache.get(STAMP_KEY)
+    try:
+        if current is None:
+            current = cache.get(STAMP_KEY)
+        if current is None:  # first use, or the cache was flushed: a stamp no old page has
+            cache.add(STAMP_KEY, time.time_ns(), None)
+            current = cache.get(STAMP_KEY)
+    except Exception:
+        logger.exception("public pages: the cache does not answer")
+        return 0
     return current
 
 
-def _stamp_of(found: dict) -> int:
-    return stamp(found.get(STAMP_KEY))
+@cache_function
+def _release() -> str:
+    """What changes with each deployment: the hashed names of static files, which kept pages
+    link to, so that no page outlives the files it names."""
+    return getattr(staticfiles_storage, "manifest_hash", "") or ""
 
 
 def _anonymous(request) -> bool:
@@ -69,9 +89,14 @@ def _anonymous(request) -> bool:
     return not len(messages.get_messages(request))
 
 
-def _key(request) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"public-pages:{get_language()}:{path}"
+def _key(request, params: frozenset[str]) -> str | None:
+    """The page's key: language, path and the known query parameters in order; None when the
+    query holds anything else (every made-up parameter would otherwise keep a page of its own)."""
+    if set(request.GET) - params:
+        return None
+    query = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
+    address = hashlib.sha256(repr((request.path, query)).encode()).hexdigest()
+    return f"public-pages:{_release()}:{get_language()}:{address}"
 
 
 def _finish(request, response: HttpResponse) -> HttpResponse:
@@ -82,33 +107,55 @@ def _finish(request, response: HttpResponse) -> HttpResponse:
     return response
 
 
-def public_page(view=None, *, until: Callable[[], datetime | None] | None = None):
+def _answer(request, content, content_type, etag, built) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(built)
+    return _finish(
+        request,
+        get_conditional_response(request, etag=etag, last_modified=built, response=response),
+    )
+
+
+def public_page(
+    view=None,
+    *,
+    until: Callable[[], datetime | None] | None = None,
+    params: Iterable[str] = (),
+):
     """Serve `view` from the cache to anonymous visitors. `until` returns the moment its
-    content changes by itself (or None), read when the page is built."""
+    content changes by itself (or None); `params` are the query parameters it reads (a page
+    asked with any other is built, not kept)."""
+    known = frozenset(params)
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method not in ("GET", "HEAD") or not _anonymous(request):
+            if (
+                not settings.PUBLIC_CACHE_SECONDS
+                or request.method not in ("GET", "HEAD")
+                or not _anonymous(request)
+            ):
                 return view(request, *args, **kwargs)
-            key = _key(request)
-            found = cache.get_many([STAMP_KEY, key])
-            stamp = _stamp_of(found)
+            key = _key(request, known)
+            if key is None:
+                return view(request, *args, **kwargs)
+            try:
+                found = cache.get_many([STAMP_KEY, key])
+            except Exception:
+                logger.exception("public pages: the cache does not answer")
+                return view(request, *args, **kwargs)
+            current = stamp(found.get(STAMP_KEY))
             entry = found.get(key)
-            if entry and entry["stamp"] == stamp and time.time() < entry["expires"]:
-                response = HttpResponse(entry["content"], content_type=entry["content_type"])
-                response["ETag"] = entry["etag"]
-                response["Last-Modified"] = http_date(entry["built"])
-                return _finish(
-                    request,
-                    get_conditional_response(
-                        request,
-                        etag=entry["etag"],
-                        last_modified=entry["built"],
-                        response=response,
-                    ),
+            if entry and entry["stamp"] == current and time.time() < entry["expires"]:
+                return _answer(
+                    request, entry["content"], entry["content_type"], entry["etag"], entry["built"]
                 )
 
+            # Read before the page is built: a call that opens or closes while it is being
+            # built falls before this moment, and the page is not kept past it.
+            built = int(time.time())
+            changes = until() if until else None
             response = view(request, *args, **kwargs)
             if (
                 response.status_code != 200
@@ -118,25 +165,23 @@ def public_page(view=None, *, until: Callable[[], datetime | None] | None = None
                 or request.session.modified
             ):
                 return response
-            built = int(time.time())
             lifetime = settings.PUBLIC_CACHE_SECONDS
-            changes = until() if until else None
             if changes is not None:
-                lifetime = min(lifetime, max(0, changes.timestamp() - built))
+                lifetime = min(lifetime, int(changes.timestamp()) - built)
             etag = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             if lifetime > 0:
-                cache.set(
-                    key,
-                    {
-                        "stamp": stamp,
-                        "expires": built + lifetime,
-                        "built": built,
-                        "etag": etag,
-                        "content": response.content,
-                        "content_type": response["Content-Type"],
-                    },
-                    int(lifetime) + 1,
-                )
+                entry = {
+                    "stamp": current,
+                    "expires": built + lifetime,
+                    "built": built,
+                    "etag": etag,
+                    "content": response.content,
+                    "content_type": response["Content-Type"],
+                }
+                try:
+                    cache.set(key, entry, lifetime + 1)
+                except Exception:
+                    logger.exception("public pages: could not keep a page")
             response["ETag"] = etag
             response["Last-Modified"] = http_date(built)
             return _finish(

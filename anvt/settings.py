@@ -190,7 +190,8 @@ CACHES = {
 }
 # Public pages kept for anonymous visitors at most this long (anvt/public_cache.py); they are
 # dropped sooner when what they show changes.
-PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300)
+# Only with a shared cache (REDIS_URL): a per-process cache would drop pages in one process only.
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 300 if (REDIS_URL or DEBUG) else 0)
 # Sessions live in the database: any web process can serve any request.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Staff and partner coordinators are logged out after an idle hour (accounts/middleware.py).

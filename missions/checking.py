@@ -150,6 +150,7 @@ CHECKED_ROW = (
     "call_id",
     "status",
     "eligibility_report__fingerprint",
+    "eligibility_report__ran_at",
     "eligibility_report__eligible",
 )
 
@@ -162,7 +163,7 @@ class Verdict:
     digest: str
     report: eligibility.Report | None
     eligible: bool
-    stored: str | None
+    stored: tuple  # the stored report's fingerprint and time: it changes with every write
     reference_date: object
     status: str
 
@@ -185,14 +186,14 @@ def _judge(application_ids) -> dict[int, Verdict]:
     verdicts = {}
     for row in rows:
         pk, call_id = row[0], row[start]
-        status, stored, eligible = row[-3:]
+        status, stored, stored_at, eligible = row[-4:]
         digest = eligibility.fingerprint(facts[pk], rules[call_id])
         report = None
         if digest != stored:
             report = eligibility.evaluate(facts[pk], rules[call_id])
             eligible = report.eligible
         verdicts[pk] = Verdict(
-            digest, report, eligible, stored, rules[call_id].reference_date, status
+            digest, report, eligible, (stored, stored_at), rules[call_id].reference_date, status
         )
     return verdicts
 
@@ -232,13 +233,16 @@ def check_applications(application_ids: Iterable[int], *, job: str) -> Outcome:
     now = timezone.now()
     with transaction.atomic():
         locked = {
-            pk: (status, stored)
-            for pk, status, stored in Application.objects.filter(
+            pk: (status, (stored, stored_at))
+            for pk, status, stored, stored_at in Application.objects.filter(
                 pk__any_of=pending, status__in=APPLICATION_OPEN
             )
             .select_for_update(of=("self",))
-            .values_list("pk", "status", "eligibility_report__fingerprint")
+            .values_list(
+                "pk", "status", "eligibility_report__fingerprint", "eligibility_report__ran_at"
+            )
         }
+        # Compared with its time too: a fingerprint can come back to what it was.
         raced = [pk for pk, (_status, stored) in locked.items() if stored != verdicts[pk].stored]
         if raced:
             verdicts.update(_judge(raced))

@@ -4,6 +4,7 @@ closing of a call, which changes the catalogue with no write at all."""
 
 from datetime import datetime
 
+from django.db import transaction
 from django.db.models import Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -26,7 +27,10 @@ def next_change() -> datetime | None:
 
 
 def _changed(**kwargs) -> None:
+    # Now, and again once committed: a page built between the two would otherwise be kept as
+    # it was, under the new stamp.
     public_cache.invalidate()
+    transaction.on_commit(public_cache.invalidate)
 
 
 def connect() -> None:

@@ -27,7 +27,11 @@ def _open_calls():
     )
 
 
-@public_page(until=public_pages.next_change)
+# Kept per filter and page; a search (q) is built each time: each is someone's own words.
+@public_page(
+    until=public_pages.next_change,
+    params=("theme", "country", "direction", "start_month", "language", "page"),
+)
 def catalogue(request):
     """Open calls and published missions, filtered and paginated. Public."""
     filterset = MissionFilter(request.GET or None, queryset=_published_missions())

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, staff_required
+from accounts.roles import roles_of
 from anvt import public_cache
 from anvt.http import act, csv_response, valid
 from audit.services import record_access
@@ -128,6 +129,8 @@ def applications(request):
             "query": query.urlencode(),
             "section": "applications",
             "public_stamp": public_cache.stamp(),
+            # A reviewer made a manager (or back) sees the calls of her new role at once.
+            "roles": ",".join(sorted(roles_of(request.user))),
         },
     )
 

@@ -82,6 +82,7 @@ def test_docker_compose_runs_the_commands_the_tests_exercise():
     assert set(services) == {
         "db",
         "redis",
+        "cache",
         "web",
         "worker",
         "worker-eligibility",
@@ -90,6 +91,9 @@ def test_docker_compose_runs_the_commands_the_tests_exercise():
     }
     assert services["db"]["image"].startswith("postgres:16")
     assert services["redis"]["image"].startswith("redis:7")
+    # The cache may evict its keys; the broker, on its own Redis, never.
+    assert "allkeys-lru" in services["cache"]["command"]
+    assert services["web"]["environment"]["REDIS_URL"].startswith("redis://cache:6379")
     assert "gunicorn anvt.wsgi" in " ".join(services["web"]["command"])
     # One worker per queue, together consuming every queue the settings route tasks to.
     from django.conf import settings

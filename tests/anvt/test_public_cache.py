@@ -5,7 +5,9 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -174,3 +176,43 @@ def test_a_theme_added_shows_in_the_catalogue_filter(client, call):
     client.get(url)
     ThemeFactory(slug="nouveau", name_fr="Numérique solidaire")
     assert "Numérique solidaire" in client.get(url).text
+
+
+def test_a_page_asked_with_unknown_parameters_or_a_search_is_built_not_kept(
+    client, call, django_assert_max_num_queries
+):
+    """Every made-up parameter would otherwise keep a page of its own in the cache."""
+    catalogue = reverse("missions:catalogue")
+    for url in (f"{catalogue}?utm_source=sms", f"{catalogue}?q=Lyon", "/?x=1"):
+        client.get(url)
+        again = client.get(url)
+        assert again.status_code == 200
+        assert "ETag" not in again, url  # built for this request, as a signed-in page is
+    # Known filters are kept whatever their order.
+    client.get(f"{catalogue}?country=FR&page=1")
+    with django_assert_max_num_queries(0):
+        assert client.get(f"{catalogue}?page=1&country=FR").status_code == 200
+
+
+def test_public_pages_are_served_when_the_cache_does_not_answer(client, call, settings):
+    """A Redis that is down (nothing listens on the port) costs the cache, not the page."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    mission = call.missions.get()
+    for url in (reverse("home"), reverse("missions:mission", args=[mission.pk])):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert "ANVT" in response.text
+
+
+def test_without_a_shared_cache_production_keeps_no_page(client, call, settings):
+    settings.PUBLIC_CACHE_SECONDS = 0
+    url = reverse("missions:call", args=[call.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) > 0
