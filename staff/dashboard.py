@@ -124,36 +124,40 @@ def _theme_name(french: str, english: str) -> str:
 PLACEMENT_ENDED = [PlacementStatus.COMPLETED, PlacementStatus.INTERRUPTED]
 
 
-def flows() -> tuple[list[dict], list[dict]]:
-    """Volunteers sent abroad (departed placements) and received in Togo (incoming volunteers
-    past their declaration), per year, country and theme: both panels in one query."""
-    outgoing = (
-        Placement.objects.filter(
-            status__in=[PlacementStatus.DEPARTED, PlacementStatus.ARRIVED, *PLACEMENT_ENDED]
-        )
-        .annotate(
-            direction=Value("out", output_field=CharField()),
-            year=ExtractYear("actual_departure"),
-            country=F("mission__country"),
-            theme_fr=F("mission__theme__name_fr"),
-            theme_en=F("mission__theme__name_en"),
+def _flow(rows, direction: str, *, year: str, country: str, theme: str):
+    """People per year, country and theme, in the columns both flows share for their UNION."""
+    return (
+        rows.annotate(
+            direction=Value(direction, output_field=CharField()),
+            year=ExtractYear(year),
+            country=F(country),
+            theme_fr=F(f"{theme}__name_fr"),
+            theme_en=F(f"{theme}__name_en"),
         )
         .values("direction", "year", "country", "theme_fr", "theme_en")
         .annotate(n=Count("id"))
         .order_by()
     )
-    incoming = (
-        IncomingVolunteer.objects.exclude(status=IncomingStatus.DECLARED)
-        .annotate(
-            direction=Value("in", output_field=CharField()),
-            year=ExtractYear("arrival_date"),
-            country=F("nationality"),
-            theme_fr=F("theme__name_fr"),
-            theme_en=F("theme__name_en"),
-        )
-        .values("direction", "year", "country", "theme_fr", "theme_en")
-        .annotate(n=Count("id"))
-        .order_by()
+
+
+def flows() -> tuple[list[dict], list[dict]]:
+    """Volunteers sent abroad (departed placements) and received in Togo (incoming volunteers
+    past their declaration), per year, country and theme: both panels in one query."""
+    outgoing = _flow(
+        Placement.objects.filter(
+            status__in=[PlacementStatus.DEPARTED, PlacementStatus.ARRIVED, *PLACEMENT_ENDED]
+        ),
+        "out",
+        year="actual_departure",
+        country="mission__country",
+        theme="mission__theme",
+    )
+    incoming = _flow(
+        IncomingVolunteer.objects.exclude(status=IncomingStatus.DECLARED),
+        "in",
+        year="arrival_date",
+        country="nationality",
+        theme="theme",
     )
     panels = {"out": [], "in": []}
     for row in outgoing.union(incoming, all=True).order_by():

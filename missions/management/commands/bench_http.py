@@ -35,6 +35,19 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_until_up(base: str, server: subprocess.Popen, where: str = "") -> None:
+    """Wait (30 s at most) until the server started at `base` answers its health check."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=2).read()
+            return
+        except OSError as exc:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise CommandError(f"gunicorn did not start{where}") from exc
+            time.sleep(0.2)
+
+
 class Command(BaseCommand):
     help = "Requests per second of /missions/ and of a bare view on gunicorn, and their ratio."
 
@@ -92,7 +105,7 @@ class Command(BaseCommand):
                 env=env,
                 stderr=subprocess.DEVNULL,
             )
-            self._wait(base, server)
+            wait_until_up(base, server)
             weight = self._first_visit_weight(base)
             results = {}
             for name, path in (("missions", "/missions/"), ("bare", "/bench/bare/")):
@@ -126,17 +139,6 @@ class Command(BaseCommand):
             f"First visit of /missions/: {weight['total']} bytes."
         )
         self.stdout.write(json.dumps(result))
-
-    def _wait(self, base, server):
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()
-                return
-            except OSError as exc:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise CommandError("gunicorn did not start") from exc
-                time.sleep(0.2)
 
     def _load(self, wrk, script, url, seconds, connections) -> dict:
         output = subprocess.run(

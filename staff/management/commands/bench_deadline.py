@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import date, timedelta
 from importlib import import_module
 from pathlib import Path
@@ -46,7 +45,7 @@ from django.utils import timezone
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
 from anvt.celery import app
 from missions.enums import Direction, MissionStatus
-from missions.management.commands.bench_http import free_port
+from missions.management.commands.bench_http import free_port, wait_until_up
 from missions.models import Application, Call, EligibilityReport, Mission, Theme
 from notifications.models import Notification
 from partners.enums import OrganisationKind
@@ -181,7 +180,7 @@ class Command(BaseCommand):
             processes["worker"] = self._worker(env, folder)
             env["STATIC_ROOT"] = str(self._static(env))
             processes["gunicorn"] = self._gunicorn(env, folder, port, workers)
-            self._wait_until_up(base, processes["gunicorn"], folder)
+            wait_until_up(base, processes["gunicorn"], f"; see {folder}")
             consumed = ", ".join(queues()) or "the default queue"
             self.stdout.write(
                 f"Deadline night: {volunteers} volunteers and {staff} staff on {base} "
@@ -521,17 +520,6 @@ class Command(BaseCommand):
                 stdout=log,
                 stderr=log,
             )
-
-    def _wait_until_up(self, base: str, server: subprocess.Popen, folder: Path) -> None:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2).read()
-                return
-            except OSError as exc:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise CommandError(f"gunicorn did not start; see {folder}") from exc
-                time.sleep(0.2)
 
     @staticmethod
     def _stop(process: subprocess.Popen) -> None:
