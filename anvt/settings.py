@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "partners",
     "missions",
     "mobility",
+    "selection",
     "audit",
     "notifications",
     "staff",

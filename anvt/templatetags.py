@@ -41,3 +41,11 @@ def label(obj, field_name: str) -> str:
         return ""
     value = getattr(obj, field_name)
     return str(_labels(type(obj), field_name).get(value, value or ""))
+
+
+@register.filter
+def get(mapping, key):
+    """`{{ review.scores|get:criterion.key }}`: a value of a dict by a key held in a variable."""
+    if not isinstance(mapping, dict):
+        return None
+    return mapping.get(key)

@@ -24,6 +24,8 @@ urlpatterns = [
     path("partenaires/", include("partner_space.urls")),
     # The host structure's signed, single-use link (no account): partner_space/host.py.
     path("accueil/<int:pk>/<str:token>/", host_decision, name="host_decision"),
+    # A selection committee member from outside ANVT: their signed link (staff/committee_link.py).
+    path("comite/", include("staff.committee_urls")),
     path("notifications/", include("anvt.preferences")),
     path("notifications/", include("notifications.urls")),
     # The SMS gateway's signed webhooks: what volunteers text in, and delivery receipts.

@@ -50,6 +50,9 @@ class StatusChange(AppendOnly):
         _("tâche automatique"), max_length=64, blank=True, help_text=_("Quand le système agit.")
     )
     reason = models.TextField(_("motif"), blank=True)
+    # In whose name the actor acted, when not only their own: the selection committee's session
+    # whose decisions a manager applied, a partner's API token.
+    context = models.CharField(_("dans le cadre de"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
 
     objects = StatusChangeQuerySet.as_manager()

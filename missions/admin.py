@@ -123,10 +123,7 @@ class ReviewAdmin(admin.ModelAdmin):
     list_display = (
         "application",
         "reviewer",
-        "motivation",
-        "experience",
-        "skills",
-        "languages",
+        "score",
         "recommendation",
     )
     list_filter = ("recommendation",)

@@ -130,6 +130,8 @@ APPLICATION_TRANSITIONS = {
     (ApplicationStatus.SHORTLISTED, ApplicationStatus.WAITLISTED): Actor.MANAGER,
     (ApplicationStatus.SHORTLISTED, ApplicationStatus.REJECTED): Actor.MANAGER,
     (ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED): Actor.MANAGER,
+    # A selection committee takes her from the waiting list (selection.services).
+    (ApplicationStatus.WAITLISTED, ApplicationStatus.SHORTLISTED): Actor.MANAGER,
     # While its contingent forms, an application keeps its status: the volunteer is told only
     # what is decided. The contingent sent, she is proposed to its partner...
     (ApplicationStatus.SHORTLISTED, ApplicationStatus.PROPOSED): Actor.MANAGER,

@@ -10,7 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from missions import eligibility, rules
+from missions import eligibility, rules, scoring
 from missions.enums import (
     APPLICATION_EDITABLE,
     PLACEMENT_BUSY,
@@ -458,6 +458,61 @@ class EligibilityBatch(models.Model):
         return f"{self.call}: {self.done}/{self.total}"
 
 
+class Criterion(models.Model):
+    """One line of a call's scoring grid (missions.scoring): what reviewers and the selection
+    committee mark, from 0 to its maximum, and its weight in the score out of 20."""
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("appel")
+    )
+    # The name of the mark in the stored scores: it never changes once the criterion exists.
+    key = models.SlugField(_("code"), max_length=32)
+    name = models.CharField(_("critère"), max_length=80)
+    description = models.TextField(_("ce qui est apprécié"), blank=True)
+    weight = models.PositiveSmallIntegerField(_("coefficient"), default=1)
+    max_score = models.PositiveSmallIntegerField(_("note maximale"), default=5)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("critère de la grille")
+        verbose_name_plural = _("critères de la grille")
+        ordering = ["call", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "key"], name="criterion_key_unique_per_call"),
+            models.CheckConstraint(
+                condition=Q(weight__gte=1, weight__lte=scoring.MAX_WEIGHT),
+                name="criterion_weight_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_score__gte=1, max_score__lte=scoring.MAX_MARK),
+                name="criterion_max_score_1_to_20",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (×{self.weight}, /{self.max_score})"
+
+    def as_line(self) -> scoring.Criterion:
+        return scoring.Criterion(
+            key=self.key,
+            name=self.name,
+            description=self.description,
+            weight=self.weight,
+            max_score=self.max_score,
+        )
+
+
+def grid_of(call: Call) -> tuple[scoring.Criterion, ...]:
+    """The call's grid; the default one for a call whose grid was never written (created before
+    grids existed, or by a test)."""
+    criteria = call.__dict__.get("_grid")
+    if criteria is None:
+        rows = Criterion.objects.filter(call=call).order_by("position", "id")
+        criteria = tuple(row.as_line() for row in rows) or scoring.default_grid()
+        call.__dict__["_grid"] = criteria
+    return criteria
+
+
 class Review(models.Model):
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("candidature")
@@ -468,10 +523,10 @@ class Review(models.Model):
         related_name="reviews",
         verbose_name=_("évaluateur·rice"),
     )
-    motivation = models.PositiveSmallIntegerField(_("motivation"))
-    experience = models.PositiveSmallIntegerField(_("expérience"))
-    skills = models.PositiveSmallIntegerField(_("compétences"))
-    languages = models.PositiveSmallIntegerField(_("langues"))
+    # One mark per criterion of the call's grid, by its key: {"motivation": 4, ...}.
+    scores = models.JSONField(_("notes"), default=dict)
+    # The weighted score out of 20 (missions.scoring.weighted), kept with the marks.
+    score = models.DecimalField(_("note sur 20"), max_digits=4, decimal_places=2, default=0)
     comment = models.TextField(_("commentaire"), blank=True)
     recommendation = models.CharField(
         _("recommandation"), max_length=10, choices=Recommendation.choices
@@ -479,7 +534,8 @@ class Review(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
-    SCORE_FIELDS = ("motivation", "experience", "skills", "languages")
+    # The criteria of the default grid (missions.scoring.DEFAULT_GRID).
+    SCORE_FIELDS = scoring.DEFAULT_KEYS
 
     class Meta:
         verbose_name = _("évaluation")
@@ -488,21 +544,13 @@ class Review(models.Model):
             models.UniqueConstraint(
                 fields=["application", "reviewer"], name="one_review_per_reviewer"
             ),
-            *(
-                models.CheckConstraint(
-                    condition=Q(**{f"{name}__gte": 0, f"{name}__lte": 5}),
-                    name=f"review_{name}_0_to_5",
-                )
-                for name in ("motivation", "experience", "skills", "languages")
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=scoring.OUT_OF), name="review_score_0_to_20"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.reviewer} → {self.application}"
-
-    @property
-    def total(self) -> int:
-        return sum(getattr(self, name) for name in self.SCORE_FIELDS)
 
 
 class ContingentQuerySet(ManagedQuerySet):

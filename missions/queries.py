@@ -33,6 +33,7 @@ from missions.models import (
     IncomingVolunteer,
     Placement,
     Review,
+    grid_of,
 )
 from partners.models import PartnerMembership
 from volunteers.enums import DocumentKind, Gender, Region, VerificationStatus
@@ -499,11 +500,12 @@ def placement_history(placement: Placement) -> list[tuple[object, str, str, obje
 
 @dataclass
 class ReviewSummary:
-    """ANVT's assessment as a partner reads it: the average of each criterion (out of 5), the
-    total (out of 20), and how many reviewers recommend each outcome; no reviewer's name."""
+    """ANVT's assessment as a partner reads it: the average of each criterion of the call's grid
+    (label, mean, maximum), the mean score out of 20, and how many reviewers recommend each
+    outcome; no reviewer's name."""
 
     count: int
-    criteria: list[tuple[str, float]]
+    criteria: list[tuple[str, float, int]]
     total: float | None
     recommendations: list[tuple[str, int]]
 
@@ -511,11 +513,15 @@ class ReviewSummary:
 def review_summary(application: Application) -> ReviewSummary:
     reviews = list(Review.objects.filter(application=application))
     count = len(reviews)
-    labels = {name: Review._meta.get_field(name).verbose_name for name in Review.SCORE_FIELDS}
+    grid = grid_of(application.call)
     criteria = (
         [
-            (labels[name], round(sum(getattr(r, name) for r in reviews) / count, 1))
-            for name in Review.SCORE_FIELDS
+            (
+                criterion.name,
+                round(sum(r.scores.get(criterion.key, 0) for r in reviews) / count, 1),
+                criterion.max_score,
+            )
+            for criterion in grid
         ]
         if count
         else []
@@ -526,7 +532,7 @@ def review_summary(application: Application) -> ReviewSummary:
     return ReviewSummary(
         count=count,
         criteria=criteria,
-        total=round(sum(r.total for r in reviews) / count, 1) if count else None,
+        total=round(sum(r.score for r in reviews) / count, 1) if count else None,
         recommendations=[
             (label, tally[value]) for value, label in Recommendation.choices if tally[value]
         ],

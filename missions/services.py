@@ -4,15 +4,17 @@ row through `workflow.transition`, and queues its notifications and jobs for aft
 """
 
 from collections.abc import Sequence
-from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Avg, Count
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from anvt.celery import delay_on_commit
-from missions import rules
+from anvt.errors import Refused
+from missions import rules, scoring
 from missions.checking import start_batch
 from missions.enums import (
     APPLICATION_DECIDED,
@@ -30,12 +32,14 @@ from missions.models import (
     Application,
     ApplicationChoice,
     Call,
+    Criterion,
     EligibilityBatch,
     IncomingVolunteer,
     Mission,
     MissionLanguage,
     Placement,
     Review,
+    grid_of,
 )
 from missions.placements import (  # noqa: F401 (the placement services, re-exported)
     add_to_contingent,
@@ -232,26 +236,115 @@ def submit_review(
     comment: str,
     recommendation: str,
 ) -> Review:
-    """Create or update the reviewer's review; the application is then under review."""
+    """Create or update the reviewer's review on the call's grid; the application is then under
+    review, and its mean score (out of 20) is kept on it for the lists."""
     if not rules.can_review(reviewer, application):
         raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
     if application.status not in APPLICATION_REVIEWABLE:
         raise WorkflowError(_("Cette candidature ne peut pas être évaluée dans son état actuel."))
-    if any(not 0 <= scores[name] <= 5 for name in Review.SCORE_FIELDS):
-        raise WorkflowError(_("Chaque note va de 0 à 5."))
+    grid = grid_of(application.call)
+    marks = scoring.check(grid, scores)
     with transaction.atomic():
         if application.status == ApplicationStatus.ELIGIBLE:
             transition(application, ApplicationStatus.UNDER_REVIEW, actor=reviewer)
         review, _created = Review.objects.update_or_create(
             application=application,
             reviewer=reviewer,
-            defaults={**scores, "comment": comment.strip(), "recommendation": recommendation},
+            defaults={
+                "scores": marks,
+                "score": scoring.weighted(grid, marks),
+                "comment": comment.strip(),
+                "recommendation": recommendation,
+            },
         )
-        totals = [r.total for r in Review.objects.filter(application=application)]
-        application.review_count = len(totals)
-        application.review_score = round(Decimal(sum(totals)) / len(totals), 2)
+        score_count = Review.objects.filter(application=application).aggregate(
+            count=Count("pk"), mean=Avg("score")
+        )
+        application.review_count = score_count["count"]
+        application.review_score = scoring.mean([score_count["mean"]])
         application.save(update_fields=["review_count", "review_score"])
     return review
+
+
+# Apps above `missions` that mark with a call's grid say here whether they have (the selection
+# committee): a list of callables, never an import of theirs.
+GRID_IN_USE: list = []
+
+
+def grid_is_locked(call: Call) -> bool:
+    """A grid is fixed once someone has marked with it: changing it would change the meaning of
+    marks already given."""
+    return Review.objects.filter(application__call=call).exists() or any(
+        receiver(call) for receiver in GRID_IN_USE
+    )
+
+
+def save_grid(call: Call, *, actor, rows: list[dict]) -> None:
+    """Replace the call's grid with `rows` (name, description, weight, max_score, and the key of
+    an existing criterion, or none for a new one), in this order."""
+    if not rules.is_programme_manager(actor):
+        raise WorkflowError(_("Vous n'avez pas le droit de faire cette action."))
+    if not rows:
+        raise Refused(_("La grille doit garder au moins un critère."))
+    for row in rows:
+        if not 1 <= row["weight"] <= scoring.MAX_WEIGHT or not 1 <= row["max_score"] <= (
+            scoring.MAX_MARK
+        ):
+            raise Refused(
+                _("Un coefficient va de 1 à %(weight)s et une note maximale de 1 à %(mark)s.")
+                % {"weight": scoring.MAX_WEIGHT, "mark": scoring.MAX_MARK}
+            )
+    with transaction.atomic():
+        Call.objects.select_for_update().get(pk=call.pk)
+        if grid_is_locked(call):
+            raise Refused(
+                _(
+                    "Des notes ont déjà été données avec cette grille : elle ne peut plus "
+                    "changer pour cet appel."
+                )
+            )
+        existing = {c.key: c for c in Criterion.objects.filter(call=call)}
+        if not existing:
+            existing = {c.key: c for c in _write_default_grid(call)}
+        # The criteria left out go first, so that a new one may take a freed name.
+        kept = {row.get("key") for row in rows} & set(existing)
+        Criterion.objects.filter(call=call).exclude(key__in=kept).delete()
+        taken = set(kept)
+        for position, row in enumerate(rows):
+            criterion = existing.get(row.get("key") or "") if row.get("key") in kept else None
+            if criterion is None:
+                criterion = Criterion(call=call, key=_new_key(row["name"], taken))
+            taken.add(criterion.key)
+            criterion.name = row["name"].strip()
+            criterion.description = row.get("description", "").strip()
+            criterion.weight = row["weight"]
+            criterion.max_score = row["max_score"]
+            criterion.position = position
+            criterion.save()
+    call.__dict__.pop("_grid", None)
+
+
+def _write_default_grid(call: Call) -> list[Criterion]:
+    return Criterion.objects.bulk_create(
+        Criterion(
+            call=call,
+            key=line.key,
+            name=line.name,
+            description=line.description,
+            weight=line.weight,
+            max_score=line.max_score,
+            position=position,
+        )
+        for position, line in enumerate(scoring.default_grid())
+    )
+
+
+def _new_key(name: str, taken) -> str:
+    base = slugify(name)[:24] or "critere"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    return key
 
 
 # Eligibility -------------------------------------------------------------------------------------
@@ -450,7 +543,10 @@ def save_call(call: Call | None, *, actor, values: dict) -> tuple[Call, Eligibil
         missions = values.pop("missions", None) if "missions" in values else None
         for name, value in values.items():
             setattr(call, name, value)
+        created = call.pk is None
         call.save()
+        if created:
+            _write_default_grid(call)
         if reviewers is not None:
             call.reviewers.set(reviewers)
         if missions is not None:

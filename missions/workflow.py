@@ -58,11 +58,13 @@ def transition(
     actor,
     job: str = "",
     reason: str = "",
+    context: str = "",
     update_fields: Iterable[str] = (),
 ) -> bool:
     """Move `obj` to `to_status`, or raise WorkflowError and change nothing.
 
-    `actor` is the user who acts, or None for a background job named by `job`. Other fields the
+    `actor` is the user who acts, or None for a background job named by `job`; `context` says in
+    whose name, when it is not only theirs (a committee's session). Other fields the
     caller has set on `obj` are saved with the status when listed in `update_fields`.
     Returns False, writing nothing, when the object already has that status.
     """
@@ -93,6 +95,7 @@ def transition(
             actor=actor,
             job=job,
             reason=reason,
+            context=context[:200],
         )
     return True
 

@@ -62,6 +62,8 @@ EVENT_FAMILY = {
     # To a host structure's contact, who may have no account (no preferences to keep).
     "host_request": PARTNER,
     "host_reminder": PARTNER,
+    # To the members of a selection committee (outside members by their link, no account).
+    "committee_invitation": STAFF,
 }
 
 
@@ -92,6 +94,7 @@ EVENT_LABELS = {
     "mobility_at_risk": _("Départs proches avec un dossier en retard"),
     "host_request": _("Demande à la structure d'accueil"),
     "host_reminder": _("Rappel à la structure d'accueil"),
+    "committee_invitation": _("Invitation au comité de sélection"),
 }
 
 

@@ -251,7 +251,15 @@ BATCH_SIZE = 200
 # until sent, never shown in-app, in the admin or in the data export.
 # The host link lets its holder decide on a placement: its text is not kept once sent.
 SECRET_EVENTS = frozenset(
-    {"account_email", "invitation", "host_request", "host_reminder", "sms_code"}
+    {
+        "account_email",
+        "invitation",
+        "host_request",
+        "host_reminder",
+        "sms_code",
+        # An outside committee member's link opens the session's files.
+        "committee_invitation",
+    }
 )
 # A worker sending a batch refreshes its claim this often (see release_stale_claims): well under
 # NOTIFICATION_STALE_CLAIM_SECONDS, whatever the pace of the SMTP server.

@@ -5,12 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
 from anvt.forms import DateInput, SafeModelMultipleChoiceField
 from missions.enums import MissionStatus, Recommendation
-from missions.models import Application, Call, Contingent, Mission, Review
+from missions.models import Application, Call, Contingent, Mission
 from notifications.models import Notification
 from partners.models import PartnerOrganisation
+from selection.enums import ConflictKind, DecisionReason, Outcome
 from volunteers.enums import DocumentKind, NationalityStatus
-
-SCORE_CHOICES = [(n, str(n)) for n in range(6)]
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -20,30 +19,55 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class ReviewForm(forms.ModelForm):
-    class Meta:
-        model = Review
-        fields = ["motivation", "experience", "skills", "languages", "comment", "recommendation"]
-        widgets = {
-            **{name: forms.RadioSelect(choices=SCORE_CHOICES) for name in Review.SCORE_FIELDS},
-            "comment": forms.Textarea(attrs={"rows": 4}),
-        }
+class MarksForm(forms.Form):
+    """One mark per criterion of a call's grid, each from 0 to its maximum (the reviews and the
+    selection committee). The marks' fields are named after the criteria's keys."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, grid, marks=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in Review.SCORE_FIELDS:
-            self.fields[name] = forms.TypedChoiceField(
-                label=self.fields[name].label,
-                choices=SCORE_CHOICES,
+        self.grid = grid
+        marks = marks or {}
+        for criterion in grid:
+            self.fields[criterion.key] = forms.TypedChoiceField(
+                label=criterion.name,
+                help_text=criterion.description,
+                choices=[(n, str(n)) for n in range(criterion.max_score + 1)],
                 coerce=int,
                 widget=forms.RadioSelect(attrs={"class": "score"}),
-                initial=getattr(self.instance, name, None),
+                initial=marks.get(criterion.key),
+                error_messages={
+                    "required": _("Notez ce critère."),
+                    "invalid_choice": _("Cette note n'est pas dans la grille."),
+                },
             )
-        # No default: a reviewer chooses, or the form says what is missing.
-        self.fields["recommendation"].choices = [("", _("— Choisir —")), *Recommendation.choices]
-        self.fields["recommendation"].error_messages["required"] = _(
-            "Choisissez une recommandation."
-        )
+            self.fields[criterion.key].max_score = criterion.max_score
+            self.fields[criterion.key].weight = criterion.weight
+
+    def marks(self) -> dict[str, int]:
+        return {criterion.key: self.cleaned_data[criterion.key] for criterion in self.grid}
+
+    def mark_fields(self):
+        return [self[criterion.key] for criterion in self.grid]
+
+
+class ReviewForm(MarksForm):
+    comment = forms.CharField(
+        label=_("Commentaire"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Recommandation"),
+        choices=[("", _("— Choisir —")), *Recommendation.choices],
+        error_messages={"required": _("Choisissez une recommandation.")},
+    )
+
+    def __init__(self, *args, review=None, **kwargs):
+        super().__init__(*args, marks=review.scores if review else None, **kwargs)
+        if review is not None:
+            self.fields["comment"].initial = review.comment
+            self.fields["recommendation"].initial = review.recommendation
 
 
 class ShortlistForm(forms.Form):
@@ -181,3 +205,144 @@ class OutboxRetryForm(forms.Form):
 
     notification = forms.ModelChoiceField(queryset=Notification.objects.all(), required=False)
     query = forms.CharField(required=False, max_length=2000)
+
+
+# The selection committee -------------------------------------------------------------------------
+
+
+class CriterionForm(forms.Form):
+    key = forms.SlugField(required=False, widget=forms.HiddenInput)
+    name = forms.CharField(label=_("Critère"), max_length=80)
+    description = forms.CharField(
+        label=_("Ce qui est apprécié"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    weight = forms.IntegerField(label=_("Coefficient"), min_value=1, max_value=10, initial=1)
+    max_score = forms.IntegerField(label=_("Note maximale"), min_value=1, max_value=20, initial=5)
+
+
+class BaseGridFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+GridFormSet = forms.formset_factory(
+    CriterionForm, formset=BaseGridFormSet, extra=1, can_delete=True, max_num=12
+)
+
+
+class SessionForm(forms.Form):
+    call = forms.ModelChoiceField(label=_("Appel"), queryset=Call.objects.all())
+    contingent = forms.ModelChoiceField(
+        label=_("Contingent (facultatif)"), queryset=Contingent.objects.all(), required=False
+    )
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    held_at = forms.DateTimeField(label=_("Date et heure de la séance"), widget=DateTimeInput())
+    place = forms.CharField(label=_("Lieu"), max_length=200, required=False)
+    quorum = forms.IntegerField(label=_("Quorum (membres présents)"), min_value=1, max_value=30)
+    staff = SafeModelMultipleChoiceField(
+        label=_("Membres de l'ANVT"),
+        queryset=get_user_model().objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    chair = forms.ModelChoiceField(
+        label=_("Présidence (parmi les membres de l'ANVT)"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = (
+            get_user_model()
+            .objects.filter(
+                groups__name__in=[REVIEWERS_GROUP, PROGRAMME_MANAGERS_GROUP], is_active=True
+            )
+            .distinct()
+            .order_by("name", "email")
+        )
+        self.fields["staff"].queryset = staff
+        self.fields["chair"].queryset = staff
+        self.fields["contingent"].queryset = Contingent.objects.select_related("call")
+
+
+class ExternalMemberForm(forms.Form):
+    name = forms.CharField(label=_("Nom"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    quality = forms.CharField(
+        label=_("Qualité"),
+        max_length=150,
+        required=False,
+        help_text=_("Fonction et organisation : « Chargée de mission, France Volontaires »."),
+    )
+    chair = forms.BooleanField(label=_("Préside la séance"), required=False)
+
+
+class AttendanceForm(forms.Form):
+    present = forms.TypedMultipleChoiceField(
+        label=_("Présent·e·s"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].choices = [(m.pk, m.name) for m in members]
+        self.fields["present"].initial = [m.pk for m in members if m.present]
+
+
+class DeclarationForm(forms.Form):
+    conflict = forms.TypedChoiceField(
+        label=_("Conflit d'intérêts"),
+        choices=[("no", _("Aucun conflit")), ("yes", _("Conflit d'intérêts"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    kind = forms.ChoiceField(
+        label=_("Nature du lien"), choices=[("", "—"), *ConflictKind.choices], required=False
+    )
+    detail = forms.CharField(label=_("Précision"), max_length=300, required=False)
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Décision"), choices=Outcome.choices)
+    rank = forms.IntegerField(
+        label=_("Rang sur la liste d'attente"), min_value=1, max_value=999, required=False
+    )
+    reason = forms.ChoiceField(label=_("Motif"), choices=DecisionReason.choices)
+    comment = forms.CharField(label=_("Commentaire"), max_length=500, required=False)
+
+
+class TargetsForm(forms.Form):
+    """One share (%) per value of each balance dimension; empty is no target."""
+
+    def __init__(self, *args, dimensions, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dimensions = []
+        for dimension, title, labels in dimensions:
+            names = []
+            for value, label in labels.items():
+                name = f"{dimension}__{value}"
+                self.fields[name] = forms.IntegerField(
+                    label=label,
+                    min_value=0,
+                    max_value=100,
+                    required=False,
+                    initial=targets.get((dimension, value)),
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "narrow"}),
+                )
+                names.append(name)
+            self.dimensions.append((title, [self[name] for name in names]))
+
+    def targets(self) -> dict[tuple[str, str], int]:
+        out = {}
+        for name, value in self.cleaned_data.items():
+            if value:
+                dimension, _sep, key = name.partition("__")
+                out[(dimension, key)] = value
+        return out

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import mobility, views
+from staff import mobility, selection, views
 
 app_name = "staff"
 
@@ -63,6 +63,49 @@ urlpatterns = [
     path("appels/nouveau/", views.call_form, name="call_create"),
     path("appels/<int:pk>/", views.call_form, name="call_edit"),
     path("appels/<int:pk>/reverifier/", views.call_recheck, name="call_recheck"),
+    path("appels/<int:pk>/grille/", selection.call_grid, name="call_grid"),
+    path("appels/<int:pk>/equilibre/", selection.call_targets, name="call_targets"),
+    path("comites/", selection.committees, name="committees"),
+    path("comites/nouveau/", selection.committee_create, name="committee_create"),
+    path("comites/<int:pk>/", selection.committee, name="committee"),
+    path("comites/<int:pk>/membres/", selection.committee_member_add, name="committee_member_add"),
+    path(
+        "comites/<int:pk>/presences/", selection.committee_attendance, name="committee_attendance"
+    ),
+    path("comites/<int:pk>/clore/", selection.committee_close, name="committee_close"),
+    path(
+        "comites/<int:pk>/proces-verbal.pdf", selection.committee_minutes, name="committee_minutes"
+    ),
+    path(
+        "comites/<int:pk>/conflits/",
+        selection.committee_declarations,
+        name="committee_declarations",
+    ),
+    path(
+        "comites/<int:pk>/candidatures/<int:application_pk>/",
+        selection.committee_file,
+        name="committee_file",
+    ),
+    path(
+        "comites/<int:pk>/candidatures/<int:application_pk>/note/",
+        selection.committee_mark,
+        name="committee_mark",
+    ),
+    path(
+        "comites/<int:pk>/candidatures/<int:application_pk>/decision/",
+        selection.committee_decide,
+        name="committee_decide",
+    ),
+    path(
+        "comites/<int:pk>/candidatures/<int:application_pk>/effacer-la-decision/",
+        selection.committee_clear,
+        name="committee_clear",
+    ),
+    path(
+        "comites/<int:pk>/candidatures/<int:application_pk>/retirer/",
+        selection.committee_remove,
+        name="committee_remove",
+    ),
     path("verifications/<int:pk>/", views.batch, name="batch"),
     path("missions/", views.missions, name="missions"),
     path("missions/nouvelle/", views.mission_form, name="mission_create"),

@@ -26,7 +26,7 @@ from missions.models import (
     EligibilityBatch,
     IncomingVolunteer,
     Mission,
-    Review,
+    grid_of,
 )
 from missions.placements import may_correct
 from missions.queries import (
@@ -188,8 +188,7 @@ def application_detail(request, pk: int):
             "documents": documents,
             "timeline": application_timeline(application, with_actor=True),
             "reviews": reviews,
-            "review_form": ReviewForm(instance=reviews.own),
-            "score_fields": Review.SCORE_FIELDS,
+            "review_form": ReviewForm(grid=grid_of(application.call), review=reviews.own),
             "reviewable": application.status in APPLICATION_REVIEWABLE,
             "actions": [
                 name
@@ -207,17 +206,22 @@ def application_detail(request, pk: int):
 @require_POST
 def application_review(request, pk: int):
     application = get_application_for_staff(request.user, pk)
-    own = Review.objects.filter(application=application, reviewer=request.user).first()
-    form = ReviewForm(request.POST, instance=own)
+    form = ReviewForm(request.POST, grid=grid_of(application.call))
     if not form.is_valid():
-        messages.error(request, _("La note n'est pas enregistrée : chaque critère va de 0 à 5."))
+        messages.error(
+            request,
+            _(
+                "La note n'est pas enregistrée : notez chaque critère de la grille, "
+                "dans ses limites."
+            ),
+        )
         return redirect("staff:application", pk)
     act(
         request,
         lambda: services.submit_review(
             application,
             reviewer=request.user,
-            scores={name: form.cleaned_data[name] for name in Review.SCORE_FIELDS},
+            scores=form.marks(),
             comment=form.cleaned_data["comment"],
             recommendation=form.cleaned_data["recommendation"],
         ),

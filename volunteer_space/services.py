@@ -17,6 +17,7 @@ from missions.models import Application
 from missions.services import volunteer_data_changed, withdraw
 from notifications.models import InboundSms, Notification, SmsNumber, SmsOptIn
 from notifications.services import SECRET_EVENTS
+from selection import queries as selection_queries
 from volunteers.enums import VerificationStatus
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
 from volunteers.uploads import safe_name
@@ -230,9 +231,16 @@ def export_data(user) -> str:
                 ],
                 "eligibility": getattr(application, "eligibility_report", None)
                 and application.eligibility_report.data,
+                # The mean of the reviewers' scores, out of 20 (the call's grid).
+                "review_score": str(application.review_score)
+                if application.review_score is not None
+                else None,
             }
             for application in applications
         ],
+        # Her marks and the decision with its reason, per closed committee session; nothing
+        # about the other applicants nor the members' names.
+        "selection_committees": selection_queries.volunteer_part(user),
         "status_changes": [
             {
                 "application_id": change.object_id,

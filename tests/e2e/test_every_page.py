@@ -67,7 +67,7 @@ from mobility.models import ChecklistItem, Workshop
 from notifications.models import Notification
 from notifications.services import UNSUBSCRIBE_SALT
 from partners.models import PartnerOrganisation
-from staff.management.commands.seed_demo import PDF
+from staff.management.commands.seed_demo import CALL_TITLE, PDF
 from tests.e2e import pages
 from tests.e2e.conftest import PHONE
 from tests.e2e.helpers import accept_invitation, log_in, sign_up
@@ -451,7 +451,7 @@ def complete_the_demo() -> SimpleNamespace:
     manager = User.objects.get(email="manager@anvt.demo")
     lome_coordinator = User.objects.get(email="coordinator@lome-solidarite.demo")
     lome = PartnerOrganisation.objects.get(name="Association Lomé Solidarité")
-    call = Call.objects.get()
+    call = Call.objects.get(title=CALL_TITLE)
     today = timezone.localdate()
     draft_offer = services.save_mission(
         None,

@@ -6,7 +6,14 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from missions.enums import PlacementStatus
-from missions.models import Application, ApplicationChoice, Contingent, Placement, Review
+from missions.models import (
+    Application,
+    ApplicationChoice,
+    Contingent,
+    Criterion,
+    Placement,
+    Review,
+)
 from tests.factories import (
     ApplicationFactory,
     CallFactory,
@@ -47,22 +54,25 @@ def test_a_mission_once_per_application_and_ranks_unique():
     assert application.choices.count() == 2
 
 
-def test_one_review_per_reviewer_and_scores_from_0_to_5():
+def test_one_review_per_reviewer_and_scores_from_0_to_20():
     application, reviewer = ApplicationFactory(), UserFactory()
-    scores = {
-        "motivation": 4,
-        "experience": 3,
-        "skills": 5,
-        "languages": 2,
-        "recommendation": "select",
-    }
-    Review.objects.create(application=application, reviewer=reviewer, **scores)
-    refused(lambda: Review.objects.create(application=application, reviewer=reviewer, **scores))
+    review = {"scores": {"motivation": 4}, "score": 14, "recommendation": "select"}
+    Review.objects.create(application=application, reviewer=reviewer, **review)
+    refused(lambda: Review.objects.create(application=application, reviewer=reviewer, **review))
     refused(
         lambda: Review.objects.create(
-            application=application, reviewer=UserFactory(), **{**scores, "skills": 6}
+            application=application, reviewer=UserFactory(), **{**review, "score": 21}
         )
     )
+
+
+def test_a_criterion_weighs_1_to_10_and_marks_up_to_20():
+    call = ApplicationFactory().call
+    Criterion.objects.create(call=call, key="terrain", name="Terrain", weight=10, max_score=20)
+    refused(lambda: Criterion.objects.create(call=call, key="terrain", name="Doublon"))
+    refused(lambda: Criterion.objects.create(call=call, key="a", name="A", weight=0))
+    refused(lambda: Criterion.objects.create(call=call, key="b", name="B", weight=11))
+    refused(lambda: Criterion.objects.create(call=call, key="c", name="C", max_score=21))
 
 
 def test_end_dates_never_precede_start_dates():

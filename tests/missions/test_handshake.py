@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AccessLog, StatusChange
-from missions import hostlinks, services
+from missions import hostlinks, scoring, services
 from missions.enums import ApplicationStatus, ContingentStatus, PlacementStatus
 from missions.models import Contingent, Placement, PlacementEvent, Review
 from missions.reminders import deadline_reminders
@@ -687,10 +687,13 @@ def test_the_reason_for_shortlisting_early_is_not_e_mailed_to_the_volunteer(
 
 def test_a_review_needs_a_recommendation():
     scores = {"motivation": "4", "experience": "3", "skills": "4", "languages": "5"}
-    form = ReviewForm(data={**scores, "comment": "Solide."})
+    grid = scoring.default_grid()
+    form = ReviewForm(data={**scores, "comment": "Solide."}, grid=grid)
     assert not form.is_valid()
     assert form.errors["recommendation"] == ["Choisissez une recommandation."]
-    assert ReviewForm(data={**scores, "comment": "", "recommendation": "select"}).is_valid()
+    assert ReviewForm(
+        data={**scores, "comment": "", "recommendation": "select"}, grid=grid
+    ).is_valid()
 
 
 def test_an_empty_contingent_cannot_be_sent(manager, org_a, coordinator_a):
@@ -714,7 +717,8 @@ def _reviews(application):
             application=application,
             reviewer=UserFactory(),
             recommendation="select",
-            **dict(zip(Review.SCORE_FIELDS, scores, strict=True)),
+            scores=dict(zip(Review.SCORE_FIELDS, scores, strict=True)),
+            score=sum(scores),
         )
 
 

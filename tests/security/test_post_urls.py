@@ -50,6 +50,9 @@ from mobility.models import ChecklistItem, MobilityItem, Workshop, WorkshopInvit
 from notifications.models import Notification
 from notifications.services import UNSUBSCRIBE_SALT
 from partners.models import PartnerOrganisation
+from selection import links as committee_links
+from selection.models import CommitteeMember, CommitteeSession
+from staff.management.commands.seed_demo import CALL_TITLE
 from tests.conftest import with_totp
 from tests.factories import ContingentFactory, IncomingFactory, MissionFactory
 from volunteers.completeness import STEPS
@@ -72,6 +75,7 @@ NEEDS_TOTP = [email for role, email in ROLES.items() if role.startswith(("rev", 
 
 # Which model a URL's id designates, from the first word of the URL name that names one.
 URL_MODELS = [
+    ("committee", CommitteeSession),
     ("mobility_", MobilityItem),
     ("workshop_attendance", Workshop),
     ("workshop_", WorkshopInvitation),
@@ -189,6 +193,8 @@ def post_urls() -> list[tuple[str, URLPattern]]:
 def model_of(name: str, kwarg: str, kwargs: list[str]):
     if kwarg == "pk" and "item_pk" in kwargs:
         return Application  # /candidatures/<pk>/experiences/<item_pk>/...
+    if kwarg == "application_pk":
+        return Application  # /comites/<pk>/candidatures/<application_pk>/...
     for word, model in URL_MODELS:
         if word in name:
             return model
@@ -214,6 +220,11 @@ def url_instances(name, entry, rows, tokens) -> list[str]:
         application, item = choices
         combos = [(application[0], item[0]), (application[0], item[1]), (application[1], item[1])]
         combos.append((MISSING, MISSING))
+    elif kwargs == ["pk", "application_pk"]:  # a session's applicant, another's, mismatches
+        (open_session, closed_session, _missing), applications = choices
+        ama, _other, in_open, in_closed = applications[:4]
+        combos = [(open_session, in_open), (open_session, ama), (closed_session, in_closed)]
+        combos += [(open_session, in_closed), (MISSING, MISSING)]
     else:
         combos = list(itertools.product(*choices))
     return [reverse(name, kwargs=dict(zip(kwargs, combo, strict=True))) for combo in combos]
@@ -441,7 +452,7 @@ def demo(transactional_db):
         with_totp(User.objects.get(email=email))
     fv = PartnerOrganisation.objects.get(name=FV)
     lome = PartnerOrganisation.objects.get(name=LOME)
-    call = Call.objects.get()
+    call = Call.objects.get(title=CALL_TITLE)
     theme = Theme.objects.order_by("pk").first()
     draft_offer = MissionFactory(partner=fv, theme=theme, status=MissionStatus.DRAFT)
     declared = IncomingFactory(partner=fv, theme=theme, passport_number="20FR99999")
@@ -480,9 +491,18 @@ def demo(transactional_db):
         Workshop: list(Workshop.objects.values_list("pk", flat=True)),
         WorkshopInvitation: list(WorkshopInvitation.objects.values_list("pk", flat=True)),
         ChecklistItem: list(ChecklistItem.objects.order_by("pk").values_list("pk", flat=True)[:2]),
+        # The session that sits (open) and the one of 2025 (closed, read-only).
+        CommitteeSession: list(
+            CommitteeSession.objects.order_by("-pk").values_list("pk", flat=True)
+        ),
     }
+    # The committee's applicants (one per session) join the applications tried.
+    for session in CommitteeSession.objects.order_by("-pk"):
+        rows[Application].append(session.applications.order_by("pk").first().pk)
+    outside = CommitteeMember.objects.filter(user__isnull=True).get()
     tokens = [
         "not-a-token",
+        committee_links.token_of(outside),
         signing.dumps([ama.pk, "applications"], salt=UNSUBSCRIBE_SALT),
         signing.dumps([MISSING, "applications"], salt=UNSUBSCRIBE_SALT),
     ]

@@ -90,10 +90,8 @@ def test_reviewer_sees_others_scores_only_after_scoring(client, application, rev
     Review.objects.create(
         application=application,
         reviewer=manager,
-        motivation=5,
-        experience=5,
-        skills=5,
-        languages=5,
+        scores={"motivation": 5, "experience": 5, "skills": 5, "languages": 5},
+        score=20,
         recommendation="select",
         comment="Excellent dossier",
     )
@@ -131,7 +129,7 @@ def test_out_of_range_score_is_refused_and_nothing_saved(client, application, re
         {"motivation": 9, "experience": 3, "skills": 4, "languages": 2, "recommendation": "select"},
         follow=True,
     )
-    assert "chaque critère va de 0 à 5" in response.text
+    assert "notez chaque critère de la grille, dans ses limites" in response.text
     assert not Review.objects.exists()
     application.refresh_from_db()
     assert application.status == "eligible"

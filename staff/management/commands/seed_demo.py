@@ -37,6 +37,10 @@ from notifications import services as notification_services
 from notifications.models import SmsNumber
 from partners.enums import MembershipRole, OrganisationKind
 from partners.models import PartnerMembership, PartnerOrganisation
+from selection import links
+from selection import services as selection_services
+from selection.enums import SessionStatus
+from selection.models import CommitteeMember, CommitteeSession
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
 
 DEMO_PASSWORD = "anvt-demo-2026"
@@ -101,6 +105,10 @@ PEOPLE = [
     ("kodjo@volontaire.demo", "Kodjo Akakpo", "en", None, None),
     ("akouvi@volontaire.demo", "Akouvi Tchala", "fr", None, None),
     ("mawuli@volontaire.demo", "Mawuli Kpodar", "fr", None, None),
+    # Before the selection committee: applied in 2025 already, and again now.
+    ("edem@volontaire.demo", "Edem Kodjovi", "fr", None, None),
+    ("abla@volontaire.demo", "Abla Bawa", "fr", None, None),
+    ("komi@volontaire.demo", "Komi Tchalla", "fr", None, None),
 ]
 
 # (title, theme slug, country, city, direction, host partner, months from now, languages)
@@ -180,6 +188,14 @@ def _demo_pdf() -> bytes:
 
 PDF = _demo_pdf()
 
+
+def _marks(total: int) -> dict[str, int]:
+    """Marks of the default grid (four criteria out of 5) that add up to `total` out of 20."""
+    keys = ("motivation", "experience", "skills", "languages")
+    base, extra = divmod(total, 4)
+    return {key: base + (1 if index < extra else 0) for index, key in enumerate(keys)}
+
+
 # Volunteers' files: (e-mail, birth date, months of experience, submit the application?)
 VOLUNTEER_FILES = [
     ("ama@volontaire.demo", date(2003, 5, 17), 30, True),
@@ -190,7 +206,23 @@ VOLUNTEER_FILES = [
     ("kodjo@volontaire.demo", date(2002, 7, 3), 28, True),  # proposed to France Volontaires
     ("akouvi@volontaire.demo", date(2001, 9, 12), 32, True),  # selected: her mobility file
     ("mawuli@volontaire.demo", date(2003, 1, 25), 27, True),  # returned for correction
+    ("edem@volontaire.demo", date(2002, 3, 8), 34, True),  # before the committee
+    ("abla@volontaire.demo", date(2003, 10, 21), 30, True),  # before the committee, diaspora
+    ("komi@volontaire.demo", date(2001, 12, 1), 38, True),  # before the committee
 ]
+# Where the committee's volunteers live: (e-mail, gender, region, status, country).
+COMMITTEE_PROFILES = [
+    ("edem@volontaire.demo", "male", "kara", "togolese_resident", "TG"),
+    ("abla@volontaire.demo", "female", "", "togolese_diaspora", "FR"),
+    ("komi@volontaire.demo", "male", "plateaux", "togolese_resident", "TG"),
+    ("efua@volontaire.demo", "female", "maritime", "togolese_resident", "TG"),
+]
+PAST_CALL_TITLE = "VIR 2025 — Belgique"
+OUTSIDE_MEMBER = (
+    "Jean-Paul Durand",
+    "jp.durand@france-volontaires.demo",
+    "Chargé de mission, France Volontaires",
+)
 CONTINGENT_NAME = "VIR 2026 — France — premier contingent"
 # (French, English, who, document, date, days before departure, workshop)
 FRANCE_CHECKLIST = [
@@ -238,6 +270,13 @@ class Command(BaseCommand):
             user = User.objects.get(email=email)
             if must_use_mfa(user) and not has_mfa(user):
                 invited.append((email, invitation_link(user)))
+        for member in CommitteeMember.objects.filter(
+            user__isnull=True, session__status=SessionStatus.OPEN
+        ):
+            self.stdout.write(
+                f"Lien du membre extérieur du comité ({member.name}, sans compte) : "
+                f"{settings.SITE_URL}{links.home_path(member)}"
+            )
         for placement in Placement.objects.filter(status=PlacementStatus.HOST_PENDING):
             self.stdout.write(
                 f"Lien de la structure d'accueil ({placement.host.name}, sans compte) : "
@@ -305,6 +344,159 @@ class Command(BaseCommand):
         self._contingent(call, partners["France Volontaires"])
         self._things_to_fix(call)
         self._incoming(partners["Association Lomé Solidarité"])
+        self._committee(call, missions)
+
+    def _committee(self, call, missions):
+        """The selection committee: a session of 2025 closed with its minutes, and this year's
+        open, its members' conflicts declared, marks given, three decisions taken, two left."""
+        if CommitteeSession.objects.exists():
+            return
+        User = get_user_model()
+        manager = User.objects.get(email="manager@anvt.demo")
+        reviewer = User.objects.get(email="reviewer@anvt.demo")
+        for email, gender, region, status, country in COMMITTEE_PROFILES:
+            VolunteerProfile.objects.filter(user__email=email).update(
+                gender=gender,
+                region=region,
+                nationality_status=status,
+                country_of_residence=country,
+            )
+        themes = {theme.slug: theme for theme in Theme.objects.all()}
+        selection_services.set_targets(
+            call,
+            actor=manager,
+            targets={
+                ("gender", "female"): 50,
+                ("gender", "male"): 40,
+                ("residence", "diaspora"): 20,
+                ("theme", "ecologie"): 40,
+            },
+        )
+        if "ecologie" not in themes:
+            return
+        # 2025: three of them before the committee, which closed with its minutes.
+        now = timezone.now()
+        past = Call.objects.create(
+            title=PAST_CALL_TITLE,
+            description="Missions en Belgique, appel de 2025.",
+            opens_at=now - timedelta(days=200),
+            closes_at=now - timedelta(days=150),
+        )
+        past.missions.set([m for m in missions if m.country == "BE"])
+        past_people = ["edem@volontaire.demo", "abla@volontaire.demo", "komi@volontaire.demo"]
+        past_ids = []
+        for email in past_people:
+            application = Application.objects.create(
+                volunteer=User.objects.get(email=email),
+                call=past,
+                motivation="Partager l'expérience du volontariat national en Belgique.",
+                status="submitted",
+                submitted_at=past.closes_at - timedelta(days=3),
+                share_documents=True,
+            )
+            application.choices.create(mission=past.missions.first(), rank=1)
+            past_ids.append(application.pk)
+        checking.check_applications(past_ids, job="seed_demo")
+        session = selection_services.create_session(
+            actor=manager,
+            call=past,
+            title="Comité de sélection VIR 2025 — Belgique",
+            held_at=past.closes_at + timedelta(days=10),
+            place="Lomé, siège de l'ANVT",
+            quorum=2,
+            staff=[manager, reviewer],
+            chair=manager,
+        )
+        members = list(session.members.all())
+        selection_services.set_attendance(
+            session, actor=manager, present={member.pk for member in members}
+        )
+        applications = list(session.applications.order_by("pk"))
+        for member, marks in zip(members, ((16, 12, 14), (15, 11, 13)), strict=True):
+            for application, total in zip(applications, marks, strict=True):
+                selection_services.declare(member, application, conflict=False)
+                selection_services.mark(member, application, scores=_marks(total))
+        edem, abla, komi = applications
+        for application, outcome, reason, comment, rank in (
+            (edem, "waitlisted", "seats", "Premier sur la liste si une place se libère.", 1),
+            (abla, "not_selected", "language", "Anglais à consolider pour la mission.", None),
+            (komi, "not_selected", "below_threshold", "", None),
+        ):
+            selection_services.decide(
+                session,
+                application,
+                actor=manager,
+                outcome=outcome,
+                reason=reason,
+                comment=comment,
+                rank=rank,
+            )
+        selection_services.close_session(session, actor=manager)
+
+        # This year: the five eligible applicants before the committee, which sits now.
+        people = ["ama@volontaire.demo", "efua@volontaire.demo", *past_people]
+        current = list(
+            Application.objects.filter(call=call, volunteer__email__in=people).order_by("pk")
+        )
+        checking.check_applications([a.pk for a in current], job="seed_demo")
+        session = selection_services.create_session(
+            actor=manager,
+            call=call,
+            title="Comité de sélection VIR 2026 — France",
+            held_at=now.replace(hour=9, minute=30, second=0, microsecond=0),
+            place="Lomé, siège de l'ANVT",
+            quorum=2,
+            staff=[manager, reviewer],
+            chair=reviewer,
+        )
+        name, email, quality = OUTSIDE_MEMBER
+        outside = selection_services.add_external_member(
+            session, actor=manager, name=name, email=email, quality=quality
+        )
+        members = list(session.members.exclude(pk=outside.pk))
+        selection_services.set_attendance(
+            session, actor=manager, present={m.pk for m in [*members, outside]}
+        )
+        by_email = {a.volunteer.email: a for a in session.applications.select_related("volunteer")}
+        komi = by_email["komi@volontaire.demo"]
+        marks = {
+            "ama@volontaire.demo": (17, 16, 18),
+            "efua@volontaire.demo": (14, 15, 13),
+            "edem@volontaire.demo": (15, 14, 16),
+            "abla@volontaire.demo": (16, 17, 15),
+            "komi@volontaire.demo": (13, 12, None),
+        }
+        marked_by_outside = {"ama@volontaire.demo", "abla@volontaire.demo", "edem@volontaire.demo"}
+        for index, member in enumerate([*members, outside]):
+            for email, application in by_email.items():
+                # Komlan runs the same association as Komi: he declares it, and marks no one
+                # else's file the less.
+                conflict = member.user == reviewer and application == komi
+                selection_services.declare(
+                    member,
+                    application,
+                    conflict=conflict,
+                    kind="association" if conflict else "",
+                    detail="Même association de quartier à Atakpamé" if conflict else "",
+                )
+                total = marks[email][index]
+                # The outside member has read three files so far.
+                read = member != outside or email in marked_by_outside
+                if not conflict and total is not None and read:
+                    selection_services.mark(member, application, scores=_marks(total))
+        for email, outcome, reason, rank in (
+            ("ama@volontaire.demo", "selected", "strong_file", None),
+            ("abla@volontaire.demo", "selected", "balance", None),
+            ("komi@volontaire.demo", "waitlisted", "seats", 1),
+        ):
+            selection_services.decide(
+                session,
+                by_email[email],
+                actor=manager,
+                outcome=outcome,
+                reason=reason,
+                rank=rank,
+            )
 
     def _sms_numbers(self):
         """Akouvi and Kodjo receive their application news by SMS too (the console backend
