@@ -18,6 +18,7 @@ from missions.enums import (
     APPLICATION_TRANSITIONS,
     Actor,
     ApplicationStatus,
+    PlacementStatus,
 )
 from missions.models import Application, Call, grid_of
 from missions.placements import notify_application_status
@@ -420,6 +421,15 @@ def _apply(decision: Decision, *, actor, context: str) -> None:
                 "%(status)s ». Retirez-la de la séance."
             )
             % {"name": application.volunteer, "status": application.get_status_display()}
+        )
+    planned = application.placements.filter(status=PlacementStatus.PLANNED).first()
+    if steps and planned is not None:
+        raise Refused(
+            _(
+                "%(name)s est dans le contingent « %(contingent)s », en préparation : retirez-la "
+                "d'abord du contingent."
+            )
+            % {"name": application.volunteer, "contingent": planned.contingent.name}
         )
     reason = DecisionReason(decision.reason).label
     told = str(reason)

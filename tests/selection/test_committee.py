@@ -478,3 +478,25 @@ def test_the_volunteer_export_has_her_scores_and_reason_not_the_others(
     for other in applicants[1:]:
         assert other.volunteer.volunteer_profile.last_name not in body
     assert date.today().year > 2000
+
+
+def test_a_decision_does_not_move_an_application_out_of_a_forming_contingent(
+    session, manager, applicants, org_a
+):
+    _ready(session, manager, applicants)
+    ama = applicants[0]
+    mission_services.start_review(ama, actor=manager)
+    mission_services.shortlist(ama, actor=manager, reason="Dossier complet")
+    contingent = mission_services.create_contingent(
+        actor=manager, call=session.call, partner=org_a, name="Premier départ", capacity=2
+    )
+    mission_services.add_to_contingent(
+        contingent, actor=manager, application=ama, mission=session.call.missions.first()
+    )
+    for application in applicants:
+        services.decide(session, application, actor=manager, outcome="not_selected", reason="seats")
+    with pytest.raises(Refused, match="Premier départ"):
+        services.close_session(session, actor=manager)
+    ama.refresh_from_db()
+    assert ama.status == "shortlisted"
+    assert not Application.objects.filter(status="rejected").exists()
