@@ -10,6 +10,9 @@ SENSITIVE_PAIR = re.compile(
     r"(\s*[=:]\s*|['\"]\s*:\s*['\"])([^\s&'\",;]+)"
 )
 REDACTED = "[redacted]"
+# The signed links that open something without an account (a host's placement, a committee
+# member's session): their token is a secret, even in the path of a logged request.
+SIGNED_LINK = re.compile(r"(/(?:comite|accueil/\d+)/)([^/\s'\"?]+)")
 
 
 class RedactSecrets(logging.Filter):
@@ -47,6 +50,7 @@ def _posted_secrets(request) -> list[str]:
 def _redact(text: str, secrets: list[str]) -> str:
     for secret in secrets:
         text = text.replace(secret, REDACTED)
+    text = SIGNED_LINK.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
     return SENSITIVE_PAIR.sub(lambda m: f"{m.group(1)}{m.group(2)}{REDACTED}", text)
 
 

@@ -5,10 +5,11 @@ row through `workflow.transition`, and queues its notifications and jobs for aft
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -325,6 +326,9 @@ def save_grid(call: Call, *, actor, rows: list[dict]) -> None:
 
 
 def _write_default_grid(call: Call) -> list[Criterion]:
+    # Stored text: in the programme's working language, whatever the manager's own.
+    with translation.override(settings.LANGUAGE_CODE):
+        grid = scoring.default_grid()
     return Criterion.objects.bulk_create(
         Criterion(
             call=call,
@@ -335,7 +339,7 @@ def _write_default_grid(call: Call) -> list[Criterion]:
             max_score=line.max_score,
             position=position,
         )
-        for position, line in enumerate(scoring.default_grid())
+        for position, line in enumerate(grid)
     )
 
 

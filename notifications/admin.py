@@ -26,7 +26,7 @@ class NotificationAdmin(admin.ModelAdmin):
         """A code or a link that opens an account is never shown, even while unsent."""
         fields = self.readonly_fields
         if obj is not None and obj.event in SECRET_EVENTS:
-            return [name for name in fields if name not in ("body", "body_html")]
+            return [name for name in fields if name not in ("body", "body_html", "link")]
         return fields
 
     def has_add_permission(self, request):

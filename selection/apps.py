@@ -10,8 +10,12 @@ class SelectionConfig(AppConfig):
         # A call's grid is fixed once the committee has marked with it (missions cannot import
         # this app, which sits above it).
         from missions import services
-        from selection.models import Mark
+        from selection.enums import SessionStatus
+        from selection.models import CommitteeSession, Mark
 
         services.GRID_IN_USE.append(
-            lambda call: Mark.objects.filter(member__session__call=call).exists()
+            lambda call: (
+                Mark.objects.filter(member__session__call=call).exists()
+                or CommitteeSession.objects.filter(call=call, status=SessionStatus.CLOSED).exists()
+            )
         )

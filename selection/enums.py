@@ -1,10 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SessionStatus(models.TextChoices):
     OPEN = "open", _("Ouverte")
-    CLOSED = "closed", _("Close")
+    # With its context: Django's own catalogue reads a bare "Close" as the verb ("Fermer").
+    CLOSED = "closed", pgettext_lazy("état d'une séance", "Close")
 
 
 class Outcome(models.TextChoices):

@@ -1,6 +1,7 @@
 """What the committee's pages and minutes show, read in a fixed number of queries whatever the
 number of applicants and members."""
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,6 +36,8 @@ class Row:
     decision: object = None
     facts: dict = field(default_factory=dict)
     position: int = 0
+    # The viewer may not see the others' marks yet (theirs not given, or a conflict).
+    hidden: bool = False
 
 
 def applicants(session: CommitteeSession):
@@ -70,8 +73,8 @@ def facts(application: Application) -> dict[str, str]:
 
 def board(session: CommitteeSession, *, viewer: CommitteeMember | None = None) -> list[Row]:
     """The applicants ranked by the committee's mean score (unmarked last), each member's score
-    or the reason it is missing. A member with a conflict sees none of that applicant's
-    scores."""
+    or the reason it is missing. A `viewer` (a member who does not run the session) sees the
+    others' scores of an applicant once they have given theirs, and never with a conflict."""
     members = list(session.members.all())
     marks = {
         (m.member_id, m.application_id): m.score for m in Mark.objects.filter(member__in=members)
@@ -105,13 +108,17 @@ def board(session: CommitteeSession, *, viewer: CommitteeMember | None = None) -
                 facts=facts(application),
             )
         )
-    rows.sort(key=lambda row: (row.mean is None, -(row.mean or 0), row.application.pk))
+    if viewer is not None:
+        for row in rows:
+            if (viewer.pk, row.application.pk) not in marks:
+                # Neither marks nor mean nor rank: after the ranked rows, in no order of merit.
+                row.hidden = True
+                row.mean, row.marks = None, 0
+                for cell in row.cells:
+                    cell.score = None
+    rows.sort(key=lambda row: (row.hidden, row.mean is None, -(row.mean or 0), row.application.pk))
     for position, row in enumerate(rows, start=1):
-        row.position = position
-        if viewer is not None and declared.get((viewer.pk, row.application.pk)):
-            row.mean = None
-            for cell in row.cells:
-                cell.score = None
+        row.position = 0 if row.hidden else position
     return rows
 
 
@@ -201,87 +208,120 @@ def minutes_data(session: CommitteeSession) -> dict:
         local = timezone.localtime(session.held_at)
         closed = timezone.localtime(session.closed_at or timezone.now())
         chair = next((m for m in members if m.is_chair), None)
-        return {
-            "agency": "Agence Nationale du Volontariat au Togo (ANVT)",
-            "republic": "République Togolaise",
-            "motto": "Travail – Liberté – Patrie",
-            "programme": "Volontariat International de Réciprocité",
-            "number": str(session.pk),
-            "title": session.title,
-            "call": session.call.title,
-            "contingent": session.contingent.name if session.contingent else "",
-            "date": date_format(local, "DATE_FORMAT"),
-            "time": date_format(local, "TIME_FORMAT"),
-            "place": session.place or "—",
-            "quorum": str(session.quorum),
-            "present": str(sum(m.present for m in members)),
-            "chair": chair.name if chair else "",
-            "closed_by": str(session.closed_by or ""),
-            "closed_at": date_format(closed, "DATETIME_FORMAT"),
-            "members": [
-                {
-                    "ref": f"M{position}",
-                    "name": m.name,
-                    "quality": m.quality or "—",
-                    "kind": "Membre extérieur·e" if m.is_external else "ANVT",
-                    "role": "Présidence" if m.is_chair else "Membre",
-                    "present": "Présent·e" if m.present else "Absent·e",
-                }
-                for position, m in enumerate(members, start=1)
-            ],
-            "conflicts": [
-                {
-                    "member": d.member.name,
-                    "applicant": full_name(d.application),
-                    "kind": str(ConflictKind(d.kind).label),
-                    "detail": d.detail or "—",
-                }
-                for d in conflicts
-            ],
-            "grid": [
-                {
-                    "name": c.name,
-                    "description": c.description or "—",
-                    "weight": str(c.weight),
-                    "max": str(c.max_score),
-                }
-                for c in grid
-            ],
-            "member_refs": [f"M{position}" for position in range(1, len(members) + 1)],
-            "ranking": [
-                {
-                    "position": str(row.position),
-                    "name": row.name,
-                    "mean": _number(row.mean),
-                    "cells": ["CI" if cell.conflict else _number(cell.score) for cell in row.cells],
-                    "decision": _decision_text(row.decision),
-                    "reason": str(DecisionReason(row.decision.reason).label)
-                    if row.decision
-                    else "—",
-                    "comment": row.decision.comment if row.decision else "",
-                }
-                for row in rows
-            ],
-            "totals": {
-                str(label): str(sum(1 for r in rows if r.decision and r.decision.outcome == value))
-                for value, label in Outcome.choices
-            },
-            "balance": [
-                {
-                    "dimension": title,
-                    "shares": [
-                        {
-                            "label": s.label,
-                            "count": str(s.count),
-                            "percent": f"{s.percent} %",
-                            "target": f"{s.target} %" if s.target is not None else "—",
-                        }
-                        for s in shares
-                    ],
-                }
-                for title, shares in balance(session, rows)
-            ],
-        }
+        return _wrapped(
+            {
+                "agency": "Agence Nationale du Volontariat au Togo (ANVT)",
+                "republic": "République Togolaise",
+                "motto": "Travail – Liberté – Patrie",
+                "programme": "Volontariat International de Réciprocité",
+                "number": str(session.pk),
+                "title": session.title,
+                "call": session.call.title,
+                "contingent": session.contingent.name if session.contingent else "",
+                "date": date_format(local, "DATE_FORMAT"),
+                "time": date_format(local, "TIME_FORMAT"),
+                "place": session.place or "—",
+                "quorum": str(session.quorum),
+                "present": str(sum(m.present for m in members)),
+                "chair": chair.name if chair else "",
+                "closed_by": str(session.closed_by or ""),
+                "closed_at": date_format(closed, "DATETIME_FORMAT"),
+                "members": [
+                    {
+                        "ref": f"M{position}",
+                        "name": m.name,
+                        "quality": m.quality or "—",
+                        "kind": "Membre extérieur·e" if m.is_external else "ANVT",
+                        "role": "Présidence" if m.is_chair else "Membre",
+                        "present": "Présent·e" if m.present else "Absent·e",
+                    }
+                    for position, m in enumerate(members, start=1)
+                ],
+                "conflicts": [
+                    {
+                        "member": d.member.name,
+                        "applicant": full_name(d.application),
+                        "kind": str(ConflictKind(d.kind).label),
+                        "detail": d.detail or "—",
+                    }
+                    for d in conflicts
+                ],
+                "grid": [
+                    {
+                        "name": c.name,
+                        "description": c.description or "—",
+                        "weight": str(c.weight),
+                        "max": str(c.max_score),
+                    }
+                    for c in grid
+                ],
+                "member_refs": [f"M{position}" for position in range(1, len(members) + 1)],
+                "ranking": [
+                    {
+                        "position": str(row.position),
+                        "name": row.name,
+                        "mean": _number(row.mean),
+                        "cells": [
+                            "CI" if cell.conflict else _number(cell.score) for cell in row.cells
+                        ],
+                        "decision": _decision_text(row.decision),
+                        "reason": str(DecisionReason(row.decision.reason).label)
+                        if row.decision
+                        else "—",
+                        "comment": row.decision.comment if row.decision else "",
+                    }
+                    for row in rows
+                ],
+                "totals": {
+                    str(label): str(
+                        sum(1 for r in rows if r.decision and r.decision.outcome == value)
+                    )
+                    for value, label in Outcome.choices
+                },
+                "balance": [
+                    {
+                        "dimension": title,
+                        "shares": [
+                            {
+                                "label": s.label,
+                                "pool": str(s.pool),
+                                "count": str(s.count),
+                                "percent": f"{s.percent} %",
+                                "target": f"{s.target} %" if s.target is not None else "—",
+                            }
+                            for s in shares
+                        ],
+                    }
+                    for title, shares in balance(session, rows)
+                ],
+            }
+        )
+
+
+def _wrapped(value):
+    if isinstance(value, str):
+        return _breakable(value)
+    if isinstance(value, list):
+        return [_wrapped(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _wrapped(item) for key, item in value.items()}
+    return value
+
+
+def _text_or_empty(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _breakable(text: str) -> str:
+    """Long runs without spaces (an e-mail used as a name, a pasted link) get break
+    opportunities, so that the minutes' table cells wrap them instead of running off the page."""
+    words = []
+    for word in text.split(" "):
+        if len(word) > 24:
+            word = re.sub(r"([@._/-])", "\\1\u200b", word)
+            word = "\u200b".join(word[i : i + 16] for i in range(0, len(word), 16))
+        words.append(word)
+    return " ".join(words)
 
 
 def _decision_text(decision) -> str:
@@ -323,7 +363,7 @@ def volunteer_part(volunteer) -> list[dict]:
                     for c in grid
                 ],
                 "score_out_of_20": [str(m.score) for m in marks],
-                "mean_out_of_20": str(scoring.mean([m.score for m in marks]) or ""),
+                "mean_out_of_20": _text_or_empty(scoring.mean([m.score for m in marks])),
                 "decision": str(Outcome(decision.outcome).label) if decision else "",
                 "waiting_rank": decision.rank if decision else None,
                 "reason": str(DecisionReason(decision.reason).label) if decision else "",

@@ -9,13 +9,16 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from anvt.errors import Refused
+from audit.models import StatusChange
 from missions import rules, scoring
 from missions.enums import (
     APPLICATION_DECIDED,
     APPLICATION_TRANSITIONS,
+    PLACEMENT_HOLDS_SEAT,
     Actor,
     ApplicationStatus,
     PlacementStatus,
@@ -49,6 +52,23 @@ TARGET = {
     Outcome.WAITLISTED: ApplicationStatus.WAITLISTED,
     Outcome.NOT_SELECTED: ApplicationStatus.REJECTED,
 }
+
+
+def judged(call: Call, contingent=None):
+    """The applications a new session of `call` judges: not decided yet, or on a waiting list
+    (judged again); never one a closed session of the call retained, nor one already placed in a
+    contingent. With a contingent, those who chose a mission of its partner."""
+    retained = Decision.objects.filter(
+        session__call=call, session__status=SessionStatus.CLOSED, outcome=Outcome.SELECTED
+    ).values("application_id")
+    rows = (
+        Application.objects.filter(call=call, status__in=JUDGED)
+        .exclude(pk__in=retained)
+        .exclude(placements__status__in=PLACEMENT_HOLDS_SEAT)
+    )
+    if contingent is not None:
+        rows = rows.filter(choices__mission__partner=contingent.partner_id)
+    return rows.distinct()
 
 
 def _manager(actor) -> None:
@@ -106,9 +126,7 @@ def create_session(
                     "une autre."
                 )
             )
-        candidates = list(
-            Application.objects.filter(call=call, status__in=JUDGED).values_list("pk", flat=True)
-        )
+        candidates = list(judged(call, contingent).values_list("pk", flat=True))
         if not candidates:
             raise Refused(_("Aucune candidature de cet appel n'attend de décision."))
         session = CommitteeSession.objects.create(
@@ -206,7 +224,10 @@ def declare(
     """The member's declaration about one applicant. A conflict, once declared, stays: the
     member's marks for her are removed and the file closed to them."""
     if conflict and not kind:
-        raise Refused(_("Indiquez la nature du conflit d'intérêts."))
+        raise Refused(
+            _("%(name)s : indiquez la nature du conflit d'intérêts.")
+            % {"name": application.volunteer}
+        )
     with transaction.atomic():
         _locked_open(member.session)
         _in_session(member.session, application)
@@ -214,9 +235,10 @@ def declare(
         if before is not None and before.conflict and not conflict:
             raise Refused(
                 _(
-                    "Un conflit d'intérêts déclaré ne se retire pas : la séance décide sans "
-                    "votre note pour cette candidature."
+                    "%(name)s : un conflit d'intérêts déclaré ne se retire pas ; la séance "
+                    "décide sans votre note pour cette candidature."
                 )
+                % {"name": application.volunteer}
             )
         Declaration.objects.update_or_create(
             member=member,
@@ -229,6 +251,21 @@ def declare(
         )
         if conflict:
             Mark.objects.filter(member=member, application=application).delete()
+
+
+def declare_many(member: CommitteeMember, answers) -> int:
+    """Several declarations of one member, all or none: `answers` is a list of (application,
+    conflict, kind, detail). Returns how many changed."""
+    changed = 0
+    with transaction.atomic():
+        _locked_open(member.session)
+        for application, conflict, kind, detail in answers:
+            before = Declaration.objects.filter(member=member, application=application).first()
+            if before is not None and not before.conflict and not conflict:
+                continue  # as declared
+            declare(member, application, conflict=conflict, kind=kind, detail=detail)
+            changed += 1
+    return changed
 
 
 def may_open(member: CommitteeMember, application: Application) -> None:
@@ -385,7 +422,14 @@ def close_session(session: CommitteeSession, *, actor) -> CommitteeSession:
     close the links of the outside members. After this, nothing of the session changes."""
     _manager(actor)
     with transaction.atomic():
+        # The call first, then the session: its targets cannot change while the minutes print.
+        Call.objects.select_for_update().get(pk=session.call_id)
         locked = _locked_open(session)
+        if locked.held_at > timezone.now():
+            raise Refused(
+                _("La séance est prévue le %(date)s : elle se clôt une fois tenue.")
+                % {"date": date_format(timezone.localtime(locked.held_at), "DATETIME_FORMAT")}
+            )
         if not quorum_met(locked):
             raise Refused(_("Le quorum n'est pas atteint : la séance ne peut pas être close."))
         decisions = {
@@ -426,8 +470,8 @@ def _apply(decision: Decision, *, actor, context: str) -> None:
     if steps and planned is not None:
         raise Refused(
             _(
-                "%(name)s est dans le contingent « %(contingent)s », en préparation : retirez-la "
-                "d'abord du contingent."
+                "La candidature de %(name)s est dans le contingent « %(contingent)s », en "
+                "préparation : retirez-la d'abord du contingent."
             )
             % {"name": application.volunteer, "contingent": planned.contingent.name}
         )
@@ -449,7 +493,20 @@ def _apply(decision: Decision, *, actor, context: str) -> None:
             context=context,
             update_fields=fields,
         )
-    if steps:
-        notify_application_status(
-            application, reason=told if decision.outcome != Outcome.SELECTED else ""
+    if not steps:
+        # Already there (a waiting list again, with its new rank): the decision is recorded all
+        # the same, in the session's name, and a new rank is told.
+        StatusChange.objects.create(
+            subject=application,
+            from_status=application.status,
+            to_status=application.status,
+            actor=actor,
+            reason=note,
+            context=context[:200],
         )
+        if decision.outcome == Outcome.WAITLISTED:
+            notify_application_status(application, reason=told)
+        return
+    notify_application_status(
+        application, reason=told if decision.outcome != Outcome.SELECTED else ""
+    )

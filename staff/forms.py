@@ -310,11 +310,16 @@ class DeclarationForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(label=_("Décision"), choices=Outcome.choices)
+    # No default: saving an untouched form must not select anyone.
+    outcome = forms.ChoiceField(
+        label=_("Décision"), choices=[("", _("— Choisir —")), *Outcome.choices]
+    )
     rank = forms.IntegerField(
         label=_("Rang sur la liste d'attente"), min_value=1, max_value=999, required=False
     )
-    reason = forms.ChoiceField(label=_("Motif"), choices=DecisionReason.choices)
+    reason = forms.ChoiceField(
+        label=_("Motif"), choices=[("", _("— Choisir —")), *DecisionReason.choices]
+    )
     comment = forms.CharField(label=_("Commentaire"), max_length=500, required=False)
 
 

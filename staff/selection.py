@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, staff_required
@@ -169,7 +170,7 @@ def committee(request, pk: int):
 
 
 def session_page(request, session, *, seat, manages: bool):
-    rows = queries.board(session, viewer=seat.member if seat else None)
+    rows = queries.board(session, viewer=seat.member if seat and not manages else None)
     members = list(session.members.all())
     context = {
         "session": session,
@@ -373,6 +374,7 @@ def declarations_page(request, seat: Seat):
     member, session = seat.member, seat.member.session
     rows = list(queries.applicants(session))
     made = {d.application_id: d for d in member.declarations.all()}
+    # Nothing is ticked in advance: a member declares each applicant by a choice of their own.
     forms = [
         (
             application,
@@ -380,31 +382,50 @@ def declarations_page(request, seat: Seat):
             DeclarationForm(
                 request.POST or None,
                 prefix=f"a{application.pk}",
-                initial={"conflict": "no"} if application.pk not in made else None,
+                initial={"conflict": "no"} if application.pk in made else None,
             ),
         )
         for application in rows
     ]
-    if request.method == "POST":
-        done, refused = 0, []
+    if request.method == "POST" and session.is_open:
+        answers, wrong, blank = [], [], 0
         for application, before, form in forms:
             if before is not None and before.conflict:
                 continue  # a conflict stays; its row offers nothing to post
+            if not form.data.get(f"{form.prefix}-conflict"):
+                blank += before is None
+                continue  # not answered yet
             if not form.is_valid():
-                refused.append(queries.full_name(application))
+                wrong.append(queries.full_name(application))
                 continue
-            try:
-                services.declare(member, application, **form.cleaned_data)
-                done += 1
-            except Refused as refusal:
-                messages.error(request, f"{queries.full_name(application)} : {refusal.message}")
-                refused.append(queries.full_name(application))
-        if done and not refused:
-            messages.success(request, _("Déclarations enregistrées."))
-            return redirect(seat.home)
-        if not done and not refused:
-            messages.error(request, _("Rien à enregistrer."))
-        return redirect(seat.declarations)
+            data = form.cleaned_data
+            answers.append((application, data["conflict"], data["kind"], data["detail"]))
+        if wrong:
+            messages.error(
+                request,
+                _("Rien n'est enregistré : vérifiez la déclaration de %(names)s.")
+                % {"names": ", ".join(wrong)},
+            )
+            return redirect(seat.declarations)
+        done = []
+        if not act(
+            request,
+            lambda: done.append(services.declare_many(member, answers)),
+            _("Déclarations enregistrées."),
+        ):
+            return redirect(seat.declarations)
+        if blank:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s candidature attend encore votre déclaration.",
+                    "%(count)s candidatures attendent encore votre déclaration.",
+                    blank,
+                )
+                % {"count": blank},
+            )
+            return redirect(seat.declarations)
+        return redirect(seat.home)
     return render(
         request,
         "staff/committee_declarations.html",

@@ -102,6 +102,21 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='missions.call', verbose_name='appel'),
         ),
         migrations.RunPython(grids_and_marks, marks_back),
+        # A default, so that going back re-adds the four columns on existing rows (marks_back
+        # then fills them from the stored marks).
+        *(
+            migrations.AlterField(
+                model_name='review',
+                name=name,
+                field=models.PositiveSmallIntegerField(default=0, verbose_name=label),
+            )
+            for name, label in (
+                ('motivation', 'motivation'),
+                ('experience', 'expérience'),
+                ('skills', 'compétences'),
+                ('languages', 'langues'),
+            )
+        ),
         migrations.RemoveField(
             model_name='review',
             name='experience',

@@ -25,7 +25,15 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 PO_EN = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 # The spaces whose every page must be visited or skipped with a reason.
-SPACES = ("staff", "partners", "volunteers", "missions", "notifications", "preferences")
+SPACES = (
+    "staff",
+    "partners",
+    "volunteers",
+    "missions",
+    "notifications",
+    "preferences",
+    "committee",
+)
 
 
 # The URLconf ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ SHA-256 the session page shows."""
 import hashlib
 import io
 import re
+from datetime import timedelta
 
 import pypdf
 import pypdfium2
@@ -18,6 +19,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
@@ -90,15 +92,18 @@ def sign_in_with_totp(page, url, email, secret):
     expect(page).to_have_url(re.compile("/equipe/"))
 
 
-def declare(page, declarations_url, conflict=None):
-    """The member's declarations: no conflict with anyone, or one with `conflict`."""
-    page.goto(declarations_url)
+def declare_no_conflict(page, conflict=None):
+    """From the member's session page: the declarations, nothing ticked in advance; "Aucun
+    conflit" ticked for everyone but `conflict` (a function that fills that applicant's card)."""
+    page.get_by_role("link", name="Mes déclarations").click()
     expect(page.get_by_role("heading", name="Déclarations d'intérêts", level=1)).to_be_visible()
-    if conflict is not None:
-        card = page.locator("fieldset.declaration", has_text=conflict)
-        card.get_by_label("Conflit d'intérêts", exact=True).check()
-        card.get_by_label("Nature du lien").select_option("family")
-        card.get_by_label("Précision").fill("Cousin germain")
+    expect(page.get_by_role("radio", checked=True)).to_have_count(0)
+    for card in page.locator("fieldset.declaration").all():
+        if conflict and conflict(card):
+            continue
+        card.get_by_role("radio", name="Aucun conflit").check()
+        # Nature and details are for a conflict: hidden once "no conflict" is ticked.
+        expect(card.get_by_label("Nature du lien")).to_be_hidden()
     page.get_by_role("button", name="Enregistrer mes déclarations").click()
     expect(page.get_by_text("Déclarations enregistrées.")).to_be_visible()
 
@@ -158,16 +163,20 @@ def test_a_committee_session_from_opening_to_signed_minutes(
     page.goto(f"{url}/equipe/appels/")
     page.locator("tr", has_text=CALL).get_by_role("link", name="Comité").click()
     expect(page.get_by_role("heading", name="Nouvelle séance du comité")).to_be_visible()
-    expect(page.get_by_label("Appel", exact=True)).to_have_value(str(call.pk))
-    page.get_by_label("Intitulé").fill(SESSION)
-    page.get_by_label("Date et heure de la séance").fill("2027-03-04T09:30")
-    page.get_by_label("Lieu").fill("Lomé, siège de l'ANVT")
-    page.get_by_label("Quorum (membres présents)").fill("3")
-    page.get_by_label("Afi Mensah").check()
-    page.get_by_label("Komlan Agbeko").check()
-    page.get_by_label("Présidence (parmi les membres de l'ANVT)").select_option(label="Afi Mensah")
+    expect(page.locator("#id_call")).to_have_value(str(call.pk))  # from the call's row
+    page.locator("#id_title").fill(SESSION)
+    # An hour ago: a session closes once it has sat.
+    held_at = timezone.localtime() - timedelta(hours=1)
+    page.locator("#id_held_at").fill(held_at.strftime("%Y-%m-%dT%H:%M"))
+    page.locator("#id_place").fill("Lomé, siège de l'ANVT")
+    page.locator("#id_quorum").fill("3")
+    page.get_by_role("checkbox", name="Afi Mensah").check()
+    page.get_by_role("checkbox", name="Komlan Agbeko").check()
+    page.locator("#id_chair").select_option(label="Afi Mensah")
     page.get_by_role("button", name="Ouvrir la séance").click()
-    expect(page.get_by_text("Séance ouverte : ses membres de l'ANVT sont prévenu·e·s.")).to_be_visible()
+    expect(
+        page.get_by_text("Séance ouverte : ses membres de l'ANVT sont prévenu·e·s.")
+    ).to_be_visible()
     session = CommitteeSession.objects.get(title=SESSION)
     assert session.applications.count() == 6
     session_url = f"{url}{reverse('staff:committee', args=[session.pk])}"
@@ -175,9 +184,9 @@ def test_a_committee_session_from_opening_to_signed_minutes(
     # She invites the outside member through the form of the session page.
     members = page.locator("#members")
     name, email, quality = OUTSIDE
-    members.get_by_label("Nom", exact=True).fill(name)
-    members.get_by_label("E-mail").fill(email)
-    members.get_by_label("Qualité").fill(quality)
+    members.get_by_role("textbox", name="Nom", exact=True).fill(name)
+    members.get_by_role("textbox", name="E-mail").fill(email)
+    members.get_by_role("textbox", name="Qualité").fill(quality)
     members.get_by_role("button", name="Inviter").click()
     expect(page.get_by_text("Membre invité·e : son lien est envoyé.")).to_be_visible()
     wait_until(lambda: any(m.to == [email] for m in mail.outbox))
@@ -193,29 +202,28 @@ def test_a_committee_session_from_opening_to_signed_minutes(
     expect(outside.locator("main")).to_contain_text("à déclarer")
     expect(outside.get_by_role("link", name="Comités")).to_have_count(0)  # no staff menu
     shoot("committee-outside-home", outside)
-    outside.get_by_role("link", name="Mes déclarations").click()
-    declare(outside, outside.url)
+    declare_no_conflict(outside)
     mark_files(outside, names)
 
     # The reviewer declares one conflict: that file stays closed to him, the others he marks.
     reviewer_page = phone()
     sign_in_with_totp(reviewer_page, url, reviewer.email, reviewer_secret)
     reviewer_page.goto(session_url)
-    declarations = f"{url}{reverse('staff:committee_declarations', args=[session.pk])}"
-    reviewer_page.goto(declarations)
-    card = reviewer_page.locator("fieldset.declaration", has_text=CONFLICT)
-    card.get_by_label("Conflit d'intérêts", exact=True).check()
-    card.get_by_label("Nature du lien").select_option("family")
-    card.get_by_label("Précision").fill("Cousin germain")
-    shoot("committee-declarations", reviewer_page)
-    reviewer_page.get_by_role("button", name="Enregistrer mes déclarations").click()
-    expect(reviewer_page.get_by_text("Déclarations enregistrées.")).to_be_visible()
+
+    def cousin(card):
+        if CONFLICT not in card.locator("legend").inner_text():
+            return False
+        card.get_by_label("Conflit d'intérêts", exact=True).check()
+        card.get_by_label("Nature du lien").select_option("family")
+        card.get_by_label("Précision").fill("Cousin germain")
+        shoot("committee-declarations", reviewer_page)
+        return True
+
+    declare_no_conflict(reviewer_page, conflict=cousin)
     expect(reviewer_page.locator("main")).to_contain_text(
         f"{CONFLICT} — conflit déclaré : ni lecture ni note"
     )
-    conflict_file = reverse(
-        "staff:committee_file", args=[session.pk, applications[CONFLICT].pk]
-    )
+    conflict_file = reverse("staff:committee_file", args=[session.pk, applications[CONFLICT].pk])
     reviewer_page.goto(f"{url}{conflict_file}")
     expect(reviewer_page).to_have_url(session_url)
     expect(
@@ -228,18 +236,17 @@ def test_a_committee_session_from_opening_to_signed_minutes(
     mark_files(reviewer_page, [n for n in names if n != CONFLICT])
 
     # The manager declares and marks too (her first file photographed).
-    page.goto(f"{session_url}")
-    page.get_by_role("link", name="Mes déclarations").click()
-    declare(page, page.url)
+    page.goto(session_url)
+    declare_no_conflict(page)
     mark_files(page, names, shoot_first=lambda p: shoot("committee-file"))
     assert Mark.objects.filter(member__session=session).count() == 6 + 5 + 6
     assert Declaration.objects.filter(member__session=session, conflict=True).count() == 1
 
     # The board: "CI" in the reviewer's column on his cousin's row, for everyone.
-    member_refs = {
-        m.name: f"M{n}" for n, m in enumerate(session.members.order_by("-is_chair", "name", "id"), 1)
-    }
-    column = list(member_refs).index("Komlan Agbeko") + 3  # N°, Candidat·e, then M1, M2…
+    # The board's columns: the applicant, then the members M1, M2… in the session's order.
+    order = list(session.members.order_by("-is_chair", "name", "id").values_list("name", flat=True))
+    assert order == ["Afi Mensah", name, "Komlan Agbeko"]
+    column = order.index("Komlan Agbeko") + 2
     for viewer in (page, reviewer_page):
         viewer.goto(session_url)
         row = viewer.locator("#board tbody tr", has_text=CONFLICT)
@@ -248,11 +255,13 @@ def test_a_committee_session_from_opening_to_signed_minutes(
 
     # Attendance: all three present, the quorum met.
     attendance = page.locator("#members form").first
-    for member in (*member_refs,):
+    for member in order:
         attendance.get_by_label(member).check()
     attendance.get_by_role("button", name="Enregistrer les présences").click()
     expect(page.get_by_text("Présences enregistrées.")).to_be_visible()
-    expect(page.get_by_text("3 membres présents pour un quorum de 3 — quorum atteint")).to_be_visible()
+    expect(
+        page.get_by_text("3 membres présents pour un quorum de 3 — quorum atteint")
+    ).to_be_visible()
 
     # The call's balance targets, from the link beside the balance panel.
     page.locator("#balance").get_by_role("link", name="Objectifs de l'appel").click()
@@ -268,11 +277,11 @@ def test_a_committee_session_from_opening_to_signed_minutes(
         ("residence", "diaspora", 30),
     }
 
-    # A decision for each of the six, from the board's "Décider" panel.
+    # A decision for each of the six, from each applicant's card under the board.
     page.goto(session_url)
     for applicant, (outcome, rank, reason, comment) in DECISIONS.items():
         pk = applications[applicant].pk
-        row = page.locator("#board tbody tr", has_text=applicant)
+        row = page.locator(f"#decision-{pk}")
         row.locator("details.decide summary").click()
         page.locator(f"#d{pk}-outcome").select_option(outcome)
         if rank:
@@ -280,10 +289,15 @@ def test_a_committee_session_from_opening_to_signed_minutes(
         page.locator(f"#d{pk}-reason").select_option(reason)
         if comment:
             page.locator(f"#d{pk}-comment").fill(comment)
-        row.get_by_role("button", name="Enregistrer la décision").click()
+        save = row.get_by_role("button", name="Enregistrer la décision")
+        if applicant == "Ama Agbodjan":
+            # What the phone shows of the open panel.
+            save.scroll_into_view_if_needed()
+            page.screenshot(path=screenshots / "committee-decide.png")
+        save.click()
         expect(page.get_by_text("Décision enregistrée.")).to_be_visible()
     expect(page.locator("#board")).to_contain_text("Liste d'attente (rang 1)")
-    expect(page.locator("#board")).to_contain_text("Français écrit à consolider.")
+    expect(page.locator("#decisions")).to_contain_text("Français écrit à consolider.")
 
     # The balance panel: three selected, two women (67 %) for 50 %, one from the diaspora.
     balance = page.locator("#balance")
@@ -296,7 +310,8 @@ def test_a_committee_session_from_opening_to_signed_minutes(
     expect(page.get_by_text("candidature attend encore une décision")).to_have_count(0)
     shoot("committee-session")
 
-    # Closing: every decision applied, the minutes signed, the outside link closed.
+    # Closing, confirmed: every decision applied, the minutes signed, the outside link closed.
+    page.get_by_text("Clore la séance…").click()
     page.get_by_role("button", name="Clore la séance et signer le procès-verbal").click()
     expect(
         page.get_by_text(
@@ -340,7 +355,7 @@ def test_a_committee_session_from_opening_to_signed_minutes(
     )
     for member in ("Afi Mensah", "Komlan Agbeko", name):
         assert member in text, member
-    for applicant, (outcome, rank, reason, comment) in DECISIONS.items():
+    for applicant, (_outcome, _rank, reason, comment) in DECISIONS.items():
         assert applicant in text, applicant
         assert str(DecisionReason(reason).label) in text, reason
         if comment:

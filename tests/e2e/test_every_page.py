@@ -1,14 +1,20 @@
 """Every page each role of the demo can reach, in Chromium at 390x844, in French (and in English
-for the visitor, the host link, the selected volunteer, the manager and France Volontaires; Kossi
-reads in English only): no horizontal overflow, targets of 24x24 px or spaced as WCAG 2.2 (2.5.8)
-allows, no string of the other language, no stored code displayed raw, and no serious or
-critical violation found by axe-core (vendored in tests/e2e/vendor/axe-core, injected by the test:
-the contexts bypass the portal's Content-Security-Policy for it).
+for the visitor, the host link, the committee's outside member, the selected volunteer, the
+manager and France Volontaires; Kossi reads in English only): no horizontal overflow, targets
+of 24x24 px or spaced as WCAG 2.2 (2.5.8) allows, no string of the other language, no stored code
+displayed raw, and no serious or critical violation found by axe-core (vendored in
+tests/e2e/vendor/axe-core, injected by the test: the contexts bypass the portal's
+Content-Security-Policy for it).
+
+The selection committee's pages are seen by the manager (both sessions of the demo, the closed
+one's minutes downloaded), by the reviewer (a member of both; the file is one he declared no
+conflict with), and by the demo's member from outside ANVT through his signed link, without an
+account (like the host structure).
 
 The pages come from the URLconf: the tables below say, for each URL name, how a role finds its
 arguments among the demo's objects. The test ends by checking that every URL name of the spaces
-(staff, partners, volunteers, missions, notifications, preferences) was visited, answered GET as
-a download, or is in SKIP with its reason: a new page cannot go unseen.
+(staff, partners, volunteers, missions, notifications, preferences, committee) was visited,
+answered GET as a download, or is in SKIP with its reason: a new page cannot go unseen.
 
 All findings of all pages are collected, then the test fails once with the report, also written
 to tests/e2e/screenshots/every-page-report.txt; each page's full-page screenshot is in
@@ -67,6 +73,8 @@ from mobility.models import ChecklistItem, Workshop
 from notifications.models import Notification
 from notifications.services import UNSUBSCRIBE_SALT
 from partners.models import PartnerOrganisation
+from selection import links
+from selection.models import CommitteeMember, CommitteeSession, Declaration
 from staff.management.commands.seed_demo import CALL_TITLE, PDF
 from tests.e2e import pages
 from tests.e2e.conftest import PHONE
@@ -138,6 +146,15 @@ HOST = {
     # The host structure in Lille has no account: its link names Kodjo's placement.
     "host_decision": page(lambda d, u: [d.host_link]),
 }
+# The committee member from outside ANVT (Jean-Paul Durand) has no account either: his link
+# opens this year's session, his declarations, and a file he declared no conflict with.
+OUTSIDE = {
+    "committee:home": page(lambda d, u: [{"token": d.outside_token}]),
+    "committee:declarations": page(lambda d, u: [{"token": d.outside_token}]),
+    "committee:file": page(
+        lambda d, u: [{"token": d.outside_token, "application_pk": d.outside_file}]
+    ),
+}
 SIGNED_IN = {
     "home": page(),
     "notifications:list": page(),
@@ -196,6 +213,43 @@ VOLUNTEER = {
 }
 
 
+def own_sessions(d, u):
+    """The committee sessions the staff member may open (a manager: all), labelled by state."""
+    rows = CommitteeSession.objects.visible_to(u).order_by("held_at")
+    return [(session.status, {"pk": session.pk}) for session in rows]
+
+
+def closed_sessions(d, u):
+    rows = CommitteeSession.objects.visible_to(u).filter(status="closed").order_by("held_at")
+    return pks(rows, lambda session: session.status)
+
+
+def open_seat(d, u):
+    """The staff member's seat in this year's session (open), if any."""
+    return CommitteeMember.objects.filter(session=d.open_session, user=u).first()
+
+
+def seat_declarations(d, u):
+    return [{"pk": d.open_session.pk}] if open_seat(d, u) else []
+
+
+def seat_file(d, u):
+    """A file of this year's session the member declared no conflict with."""
+    member = open_seat(d, u)
+    if member is None:
+        return []
+    declaration = (
+        Declaration.objects.filter(member=member, conflict=False)
+        .select_related("application__volunteer")
+        .order_by("application_id")
+        .first()
+    )
+    if declaration is None:
+        return []
+    label = first_name(declaration.application)
+    return [(label, {"pk": d.open_session.pk, "application_pk": declaration.application_id})]
+
+
 def application_document(d, u):
     document = d.akouvi_application.volunteer.documents.order_by("pk").first()
     return [{"pk": d.akouvi_application.pk, "document_pk": document.pk}]
@@ -217,6 +271,12 @@ STAFF = {
     ),
     "staff:document_preview": download(application_document),
     "staff:document_download": download(application_document),
+    # The selection committee: a member's sessions, declarations and files; the minutes.
+    "staff:committees": page(),
+    "staff:committee": page(own_sessions),
+    "staff:committee_declarations": page(seat_declarations),
+    "staff:committee_file": page(seat_file),
+    "staff:committee_minutes": download(closed_sessions),
 }
 MANAGER = {
     **STAFF,
@@ -228,6 +288,9 @@ MANAGER = {
     "staff:call_create": page(),
     "staff:call_edit": page(lambda d, u: [{"pk": d.call.pk}]),
     "staff:batch": page(lambda d, u: [{"pk": d.batch.pk}]),
+    "staff:call_grid": page(lambda d, u: [{"pk": d.call.pk}]),
+    "staff:call_targets": page(lambda d, u: [{"pk": d.call.pk}]),
+    "staff:committee_create": page(),
     "staff:missions": page(),
     "staff:mission_create": page(),
     "staff:mission_edit": page(
@@ -330,6 +393,14 @@ SKIP = {
             "staff:placement_correct",
             "staff:incoming_validate",
             "staff:outbox_retry",
+            "staff:committee_member_add",
+            "staff:committee_attendance",
+            "staff:committee_close",
+            "staff:committee_mark",
+            "staff:committee_decide",
+            "staff:committee_clear",
+            "staff:committee_remove",
+            "committee:mark",
             "partners:mobility_item",
             "partners:placement_confirm",
             "partners:placement_decline",
@@ -405,6 +476,7 @@ def volunteer_whose_application_is(status) -> Callable[[], str]:
 ROLES = [
     Role("visitor", None, [VISITOR]),
     Role("host", None, [HOST]),
+    Role("committee-outside", None, [OUTSIDE]),
     # Selected for Marseille, her mobility file half done (Akouvi).
     Role("volunteer-selected", "akouvi@volontaire.demo", [PUBLIC, VOLUNTEER]),
     # An application returned for correction: its three steps are open again.
@@ -439,6 +511,7 @@ POSTER = {
     "volunteers": "volunteer-selected",
     "notifications": "volunteer-selected",
     "preferences": "volunteer-selected",
+    "committee": "committee-outside",
 }
 
 
@@ -497,6 +570,8 @@ def complete_the_demo() -> SimpleNamespace:
     kodjo_placement = Placement.objects.get(
         volunteer__email="kodjo@volontaire.demo", status=PlacementStatus.HOST_PENDING
     )
+    open_session = CommitteeSession.objects.get(status="open")
+    outside = open_session.members.get(user__isnull=True)
     return SimpleNamespace(
         call=call,
         batch=batch,
@@ -515,6 +590,12 @@ def complete_the_demo() -> SimpleNamespace:
         checklist_item=ChecklistItem.objects.order_by("pk").first(),
         unsubscribe_token=dumps([akouvi.pk, "applications"], salt=UNSUBSCRIBE_SALT),
         host_link=resolve(hostlinks.link_path(kodjo_placement)).kwargs,
+        open_session=open_session,
+        outside_token=links.token_of(outside),
+        outside_file=Declaration.objects.filter(member=outside, conflict=False)
+        .order_by("application_id")
+        .values_list("application_id", flat=True)
+        .first(),
     )
 
 

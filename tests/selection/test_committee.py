@@ -3,9 +3,10 @@ through the transitions, the minutes read back from the PDF, the outside member'
 
 import hashlib
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pypdf
+import pypdfium2
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
@@ -65,7 +66,7 @@ def session(call, manager, applicants):
         actor=manager,
         call=call,
         title="Comité VIR 2026",
-        held_at=timezone.make_aware(timezone.datetime(2026, 12, 3, 9, 30)),
+        held_at=timezone.now() - timedelta(hours=2),
         place="Lomé, siège de l'ANVT",
         quorum=2,
         staff=[manager, chair],
@@ -500,3 +501,155 @@ def test_a_decision_does_not_move_an_application_out_of_a_forming_contingent(
     ama.refresh_from_db()
     assert ama.status == "shortlisted"
     assert not Application.objects.filter(status="rejected").exists()
+
+
+def test_a_session_closes_only_once_held(manager, call, applicants):
+    later = services.create_session(
+        actor=manager,
+        call=call,
+        title="Séance à venir",
+        held_at=timezone.now() + timedelta(days=3),
+        quorum=1,
+        staff=[manager],
+    )
+    _ready(later, manager, applicants)
+    for application in applicants:
+        services.decide(later, application, actor=manager, outcome="selected", reason="strong_file")
+    with pytest.raises(Refused, match="une fois tenue"):
+        services.close_session(later, actor=manager)
+    later.refresh_from_db()
+    assert later.status == "open" and not Application.objects.filter(status="shortlisted").exists()
+
+
+def test_a_new_session_does_not_judge_again_those_a_closed_one_retained(
+    session, manager, applicants, call
+):
+    _ready(session, manager, applicants)
+    ama, kossi, yawa, koffi = applicants
+    services.decide(session, ama, actor=manager, outcome="selected", reason="strong_file")
+    services.decide(session, kossi, actor=manager, outcome="waitlisted", rank=1, reason="seats")
+    services.decide(session, yawa, actor=manager, outcome="not_selected", reason="seats")
+    services.decide(session, koffi, actor=manager, outcome="not_selected", reason="seats")
+    services.close_session(session, actor=manager)
+    again = services.create_session(
+        actor=manager, call=call, title="Seconde séance", held_at=timezone.now(), quorum=1
+    )
+    # Ama was retained (shortlisted): not judged again; Kossi's waiting list is.
+    assert list(again.applications.values_list("pk", flat=True)) == [kossi.pk]
+
+
+def test_a_member_sees_the_others_marks_of_a_file_once_theirs_is_given(session, applicants):
+    chair, other = session.members.order_by("-is_chair", "pk")[:2]
+    for member in (chair, other):
+        declare_all(member, applicants)
+    services.mark(other, applicants[0], scores=GOOD)
+    services.mark(other, applicants[1], scores={**GOOD, "motivation": 0})
+    services.mark(chair, applicants[1], scores=GOOD)
+    rows = queries.board(session, viewer=chair)
+    # Marked by the chair: shown and ranked. Not marked by the chair: no marks, no rank, last.
+    assert [(row.application, row.hidden, row.position) for row in rows][:2] == [
+        (applicants[1], False, 1),
+        (applicants[0], True, 0),
+    ]
+    assert all(cell.score is None for cell in rows[1].cells) and rows[1].mean is None
+    # A conflict: never shown, even where the others marked.
+    services.declare(chair, applicants[1], conflict=True, kind="family")
+    row = next(r for r in queries.board(session, viewer=chair) if r.application == applicants[1])
+    assert row.hidden and row.position == 0 and row.mean is None
+
+
+def test_declarations_are_saved_all_or_none(session, applicants, client):
+    member = session.members.get(is_chair=True)
+    client.force_login(member.user)
+    url = reverse("staff:committee_declarations", args=[session.pk])
+    form = {f"a{a.pk}-conflict": "no" for a in applicants}
+    form[f"a{applicants[2].pk}-conflict"] = "yes"  # a conflict without its nature
+    response = client.post(url, form, follow=True)
+    assert "indiquez la nature du conflit" in response.text
+    assert not Declaration.objects.exists()
+    form[f"a{applicants[2].pk}-kind"] = "association"
+    client.post(url, form)
+    assert Declaration.objects.filter(member=member).count() == 4
+
+
+def test_an_untouched_decision_form_decides_nothing(session, manager, applicants, client):
+    services.set_attendance(session, actor=manager, present={m.pk for m in session.members.all()})
+    client.force_login(manager)
+    url = reverse("staff:committee_decide", args=[session.pk, applicants[0].pk])
+    response = client.post(url, {"outcome": "", "reason": "", "comment": ""}, follow=True)
+    assert "Choisissez une décision et son motif" in response.text
+    assert not Decision.objects.exists()
+
+
+def test_a_decision_keeping_the_status_is_recorded_and_a_new_rank_told(
+    session, manager, applicants
+):
+    _ready(session, manager, applicants)
+    kossi = applicants[1]
+    mission_services.shortlist(kossi, actor=manager, reason="Avant le comité")
+    mission_services.waitlist(kossi, actor=manager)
+    for application in applicants:
+        outcome = "waitlisted" if application == kossi else "selected"
+        services.decide(
+            session,
+            application,
+            actor=manager,
+            outcome=outcome,
+            reason="seats",
+            rank=2 if application == kossi else None,
+        )
+    services.close_session(session, actor=manager)
+    record = StatusChange.objects.filter(object_id=kossi.pk).order_by("pk").last()
+    assert (record.from_status, record.to_status) == ("waitlisted", "waitlisted")
+    assert record.context == session.context_label
+    told = Notification.objects.filter(user=kossi.volunteer, channel="in_app").order_by("pk").last()
+    assert "Rang 2" in told.body or "Rang 2" in told.summary
+
+
+def test_the_grid_stays_fixed_once_a_session_closed_without_marks(manager, call, applicants):
+    session = services.create_session(
+        actor=manager,
+        call=call,
+        title="Sans notes",
+        held_at=timezone.now(),
+        quorum=1,
+        staff=[manager],
+    )
+    services.set_attendance(session, actor=manager, present={m.pk for m in session.members.all()})
+    for application in applicants:
+        services.decide(
+            session, application, actor=manager, outcome="selected", reason="strong_file"
+        )
+    services.close_session(session, actor=manager)
+    assert mission_services.grid_is_locked(call)
+
+
+def test_a_long_unbroken_name_wraps_in_the_minutes(session, manager, applicants):
+    services.add_external_member(
+        session, actor=manager, name="x" * 90, email="long@example.org", quality="Q" * 150
+    )
+    _ready(session, manager, applicants)
+    for application in applicants:
+        services.decide(
+            session, application, actor=manager, outcome="selected", reason="strong_file"
+        )
+    closed = services.close_session(session, actor=manager)
+    with closed.minutes.open("rb") as handle:
+        document = pypdfium2.PdfDocument(handle.read())
+    # The right margin (18 mm; the last 12 mm looked at) stays blank on every page.
+    for index in range(len(document)):
+        page = document[index]
+        image = page.render(scale=1).to_pil().convert("L")
+        page.close()
+        strip = image.crop((image.width - round(12 * 72 / 25.4), 0, image.width, image.height))
+        assert strip.getextrema()[0] > 250, "text runs into the margin"
+    document.close()
+
+
+def test_signed_links_never_reach_the_logs():
+    from anvt.logs import _redact
+
+    line = "Not Found: /comite/WzUsIi1Xd3Bv:yo6HEcL8/candidatures/3/ and /accueil/2/WzIsIjlf:Jej/"
+    assert _redact(line, []) == (
+        "Not Found: /comite/[redacted]/candidatures/3/ and /accueil/2/[redacted]/"
+    )

@@ -217,7 +217,7 @@ COMMITTEE_PROFILES = [
     ("komi@volontaire.demo", "male", "plateaux", "togolese_resident", "TG"),
     ("efua@volontaire.demo", "female", "maritime", "togolese_resident", "TG"),
 ]
-PAST_CALL_TITLE = "VIR 2025 — Belgique"
+PAST_CALL_TITLE = "VIR 2026 — Belgique (premier appel)"
 OUTSIDE_MEMBER = (
     "Jean-Paul Durand",
     "jp.durand@france-volontaires.demo",
@@ -347,8 +347,9 @@ class Command(BaseCommand):
         self._committee(call, missions)
 
     def _committee(self, call, missions):
-        """The selection committee: a session of 2025 closed with its minutes, and this year's
-        open, its members' conflicts declared, marks given, three decisions taken, two left."""
+        """The selection committee: the session of an earlier call closed with its minutes, and
+        this call's sitting, its members' conflicts declared, marks given, three decisions taken,
+        two left."""
         if CommitteeSession.objects.exists():
             return
         User = get_user_model()
@@ -374,11 +375,11 @@ class Command(BaseCommand):
         )
         if "ecologie" not in themes:
             return
-        # 2025: three of them before the committee, which closed with its minutes.
+        # An earlier call: three of them before its committee, which closed with its minutes.
         now = timezone.now()
         past = Call.objects.create(
             title=PAST_CALL_TITLE,
-            description="Missions en Belgique, appel de 2025.",
+            description="Missions en Belgique, premier appel de l'année.",
             opens_at=now - timedelta(days=200),
             closes_at=now - timedelta(days=150),
         )
@@ -400,7 +401,7 @@ class Command(BaseCommand):
         session = selection_services.create_session(
             actor=manager,
             call=past,
-            title="Comité de sélection VIR 2025 — Belgique",
+            title="Comité de sélection VIR 2026 — Belgique",
             held_at=past.closes_at + timedelta(days=10),
             place="Lomé, siège de l'ANVT",
             quorum=2,
@@ -433,7 +434,7 @@ class Command(BaseCommand):
             )
         selection_services.close_session(session, actor=manager)
 
-        # This year: the five eligible applicants before the committee, which sits now.
+        # This call: the five eligible applicants before the committee, which sits today.
         people = ["ama@volontaire.demo", "efua@volontaire.demo", *past_people]
         current = list(
             Application.objects.filter(call=call, volunteer__email__in=people).order_by("pk")
@@ -443,7 +444,7 @@ class Command(BaseCommand):
             actor=manager,
             call=call,
             title="Comité de sélection VIR 2026 — France",
-            held_at=now.replace(hour=9, minute=30, second=0, microsecond=0),
+            held_at=now - timedelta(hours=1),
             place="Lomé, siège de l'ANVT",
             quorum=2,
             staff=[manager, reviewer],
