@@ -41,7 +41,7 @@ from missions.models import (
 )
 from missions.workflow import transition_many
 from notifications.services import Message, queue
-from volunteers.enums import IDENTITY_DOCUMENTS, VerificationStatus
+from volunteers.enums import ATTESTED, IDENTITY_DOCUMENTS, VerificationStatus
 from volunteers.models import Document, Experience, VolunteerProfile
 
 logger = logging.getLogger(__name__)
@@ -75,13 +75,26 @@ def read_facts(applications: Iterable[tuple]) -> dict[int, eligibility.Facts]:
     application_ids = frozenset(pk for pk, *_rest in applications)
     volunteer_ids = frozenset(volunteer for _pk, volunteer, *_rest in applications)
     experiences = defaultdict(list)
+    attested = defaultdict(list)
     unverified = defaultdict(int)
-    for volunteer, start, end, status in (
+    for volunteer, start, end, status, attestation, attested_start, attested_end in (
         Experience.objects.filter(volunteer_id__any_of=volunteer_ids)
         .exclude(verification_status=VerificationStatus.REJECTED)
         .order_by()  # the engine merges them: their order does not matter
-        .values_list("volunteer_id", "start_date", "end_date", "verification_status")
+        .values_list(
+            "volunteer_id",
+            "start_date",
+            "end_date",
+            "verification_status",
+            "attestation_status",
+            "attested_start",
+            "attested_end",
+        )
     ):
+        # The host's dates, when it attested them, are the ones that count.
+        if attestation in ATTESTED and attested_start is not None:
+            start, end = attested_start, attested_end
+            attested[volunteer].append((start, end))
         experiences[volunteer].append((start, end))
         unverified[volunteer] += status == VerificationStatus.DECLARED
     documents = defaultdict(list)
@@ -118,6 +131,7 @@ def read_facts(applications: Iterable[tuple]) -> dict[int, eligibility.Facts]:
             birth_date=birth_date,
             nationality_status=nationality_status or None,
             experiences=experiences.get(volunteer, []),
+            attested_experiences=attested.get(volunteer, []),
             identity_documents=[(k, e) for k, e in held if k in IDENTITY_DOCUMENTS],
             document_kinds=frozenset(kind for kind, _expiry in held),
             busy_periods=[period for other, period in busy.get(volunteer, ()) if other != pk],

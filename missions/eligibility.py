@@ -24,7 +24,7 @@ from django.utils.translation import gettext, ngettext
 
 from volunteers.enums import IDENTITY_DOCUMENTS, DocumentKind, NationalityStatus
 
-ENGINE_VERSION = "1.0"
+ENGINE_VERSION = "1.1"  # 1.1: experiences attested by their hosts (issue 20)
 
 PASS = "pass"  # noqa: S105 (an outcome, not a password)
 FAIL = "fail"
@@ -49,7 +49,10 @@ class Facts:
 
     birth_date: date | None
     nationality_status: str | None
-    experiences: Sequence[Period] = ()  # (start, end or None = ongoing); rejected ones left out
+    # (start, end or None = ongoing), the host's dates where it attested them; rejected ones left
+    # out.
+    experiences: Sequence[Period] = ()
+    attested_experiences: Sequence[Period] = ()  # those of `experiences` their host attested
     identity_documents: Sequence[tuple[str, date | None]] = ()  # (kind, expiry or None)
     document_kinds: Iterable[str] = frozenset()
     busy_periods: Sequence[Period] = ()  # confirmed or departed placements
@@ -67,6 +70,8 @@ class Rules:
     min_experience_months: int = 24
     nationality_statuses: Iterable[str] = DEFAULT_NATIONALITY_STATUSES
     required_documents: Iterable[str] = DEFAULT_REQUIRED_DOCUMENTS
+    # Only experience attested by its host counts (the call's choice).
+    require_attested_experience: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,7 +225,8 @@ def _age(facts: Facts, rules: Rules) -> CriterionResult:
 
 
 def _experience(facts: Facts, rules: Rules) -> CriterionResult:
-    days = experience_days(facts.experiences, rules.reference_date)
+    counted = facts.attested_experiences if rules.require_attested_experience else facts.experiences
+    days = experience_days(counted, rules.reference_date)
     months, rest = months_and_days(days)
     params = {
         "days": days,
@@ -230,6 +236,9 @@ def _experience(facts: Facts, rules: Rules) -> CriterionResult:
         "required_months": rules.min_experience_months,
         "reference_date": rules.reference_date.isoformat(),
     }
+    if rules.require_attested_experience:
+        params["attested_only"] = True
+        params["declared_days"] = experience_days(facts.experiences, rules.reference_date)
     if not facts.experiences:
         return CriterionResult("experience", MISSING, 0, params)
     if days * 12 >= rules.min_experience_months * 365:
@@ -351,6 +360,7 @@ def fingerprint(facts: Facts, rules: Rules) -> str:
         _ordinal(facts.birth_date),
         str(facts.nationality_status) if facts.nationality_status else None,
         _periods(facts.experiences),
+        _periods(facts.attested_experiences),
         sorted((str(kind), _ordinal(expiry)) for kind, expiry in facts.identity_documents),
         sorted(map(str, facts.document_kinds)),
         _periods(facts.busy_periods),
@@ -371,6 +381,7 @@ def _rules_text(rules: Rules) -> str:
             rules.min_experience_months,
             sorted(map(str, rules.nationality_statuses)),
             sorted(map(str, rules.required_documents)),
+            rules.require_attested_experience,
         )
     )
 
@@ -467,6 +478,20 @@ def _experience_message(outcome: str, p: dict[str, Any], name: str | None = None
             gettext(
                 "Les expériences déclarées par %(name)s couvrent %(found)s au %(reference)s ; "
                 "il en faut %(required)s."
+            ),
+            **values,
+        )
+    if p.get("attested_only"):
+        return _told(
+            name,
+            gettext(
+                "Cet appel ne compte que l'expérience attestée par les structures d'accueil : "
+                "%(found)s au %(reference)s, moins que les %(required)s demandés. Demandez "
+                "l'attestation de vos expériences à vos référent·e·s."
+            ),
+            gettext(
+                "Cet appel ne compte que l'expérience attestée par les structures d'accueil : "
+                "%(found)s pour %(name)s au %(reference)s, moins que les %(required)s demandés."
             ),
             **values,
         )

@@ -217,6 +217,14 @@ class Call(models.Model):
         blank=True,
         help_text=_("Laisser vide pour la date de clôture."),
     )
+    require_attested_experience = models.BooleanField(
+        _("seule l'expérience attestée compte"),
+        default=False,
+        help_text=_(
+            "L'expérience exigée doit être attestée par les structures d'accueil (leurs "
+            "référent·e·s répondent au lien envoyé par e-mail)."
+        ),
+    )
     max_choices = models.PositiveSmallIntegerField(_("missions au choix"), default=3)
     min_reviews = models.PositiveSmallIntegerField(
         _("évaluations avant présélection"),
@@ -271,6 +279,7 @@ class Call(models.Model):
         "min_experience_months",
         "nationality_statuses",
         "required_documents",
+        "require_attested_experience",
     )
 
     def rules(self) -> eligibility.Rules:
@@ -281,6 +290,7 @@ class Call(models.Model):
             min_experience_months=self.min_experience_months,
             nationality_statuses=frozenset(self.nationality_statuses),
             required_documents=frozenset(self.required_documents),
+            require_attested_experience=self.require_attested_experience,
         )
 
 

@@ -42,14 +42,16 @@ from volunteers.models import Document
 P = PlacementStatus
 
 
-def experience_total(experiences, on: date) -> tuple[int, str]:
+def experience_total(experiences, on: date, *, attested_only: bool = False) -> tuple[int, str]:
     """Days of volunteering counted as the eligibility engine counts them (rejected ones do not
-    count), and the same as words."""
+    count; the host's dates where it attested them; only those with `attested_only`), and the
+    same as words."""
     days = eligibility.experience_days(
         [
-            (e.start_date, e.end_date)
+            e.counted_period
             for e in experiences
             if e.verification_status != VerificationStatus.REJECTED
+            and (e.is_attested or not attested_only)
         ],
         on,
     )
@@ -69,7 +71,11 @@ def experience_for_open_calls(experiences, now, limit: int = 3) -> list[CallExpe
     (the experiences page's own total runs to today)."""
     rows = []
     for call in Call.objects.open_at(now).order_by("closes_at")[:limit]:
-        days, total = experience_total(experiences, call.effective_reference_date)
+        days, total = experience_total(
+            experiences,
+            call.effective_reference_date,
+            attested_only=call.require_attested_experience,
+        )
         needed = eligibility.required_days(call.min_experience_months)
         rows.append(
             CallExperience(

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from anvt.forms import DateInput
 from missions.enums import MissionStatus
 from missions.models import Application
 
@@ -74,4 +75,35 @@ class SubmitForm(forms.Form):
             "documents (chaque consultation est enregistrée ; je la vois dans « Mes données »)."
         ),
         required=False,
+    )
+
+
+class AttestationForm(forms.Form):
+    """The referee's answer, through the link: as declared, corrected, or declined."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Votre nom et votre fonction"),
+        max_length=150,
+        error_messages={
+            "required": gettext_lazy("Indiquez votre nom : il figure sur l'attestation.")
+        },
+    )
+    organisation = forms.CharField(label=gettext_lazy("Structure"), max_length=200, required=False)
+    role = forms.CharField(
+        label=gettext_lazy("Rôle de la ou du volontaire"), max_length=200, required=False
+    )
+    start = forms.DateField(
+        label=gettext_lazy("Début de l'engagement"), required=False, widget=DateInput()
+    )
+    end = forms.DateField(
+        label=gettext_lazy("Fin de l'engagement"),
+        required=False,
+        widget=DateInput(),
+        help_text=gettext_lazy("Vide s'il dure encore."),
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("Commentaire (facultatif)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )

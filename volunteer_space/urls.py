@@ -16,6 +16,14 @@ urlpatterns = [
     path(
         "espace/experiences/<int:pk>/justificatif/", views.experience_proof, name="experience_proof"
     ),
+    path(
+        "espace/experiences/<int:pk>/attestation/",
+        views.experience_attestation,
+        name="experience_attestation",
+    ),
+    path(
+        "espace/experiences/<int:pk>/relancer/", views.experience_remind, name="experience_remind"
+    ),
     path("espace/documents/", views.documents, name="documents"),
     path("espace/documents/<int:pk>/fichier/", views.document_file, name="document_file"),
     path("espace/documents/<int:pk>/remplacer/", views.document_replace, name="document_replace"),
@@ -34,6 +42,11 @@ urlpatterns = [
     path("candidatures/<int:pk>/envoi/", views.application_review, name="application_review"),
     path("candidatures/<int:pk>/retirer/", views.application_withdraw, name="application_withdraw"),
     path("espace/affectations/<int:pk>/", views.placement_detail, name="placement"),
+    path(
+        "espace/affectations/<int:pk>/certificat.pdf",
+        views.placement_certificate,
+        name="placement_certificate",
+    ),
     path("espace/affectations/<int:pk>/dossier/", mobility.mobility_file, name="mobility"),
     path(
         "espace/affectations/<int:pk>/dossier/pieces/<int:item_pk>/",

@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.decorators import volunteer_required
-from anvt.http import private_file_response
+from alumni import certificates
+from alumni.models import Certificate
+from anvt.http import act, pdf_response, private_file_response
 from missions import checking, eligibility, services
 from missions.access import get_call_for_visitor
 from missions.enums import APPLICATION_WITHDRAWABLE
@@ -44,7 +46,7 @@ from volunteer_space.forms import (
     SubmitForm,
     WithdrawForm,
 )
-from volunteers import completeness
+from volunteers import attestations, completeness
 from volunteers.enums import IDENTITY_DOCUMENTS, DocumentKind
 from volunteers.forms import (
     ConsentForm,
@@ -167,7 +169,12 @@ def profile_step(request, step: str):
 
 @volunteer_required
 def experiences(request):
-    rows = list(Experience.objects.visible_to(request.user))
+    rows = list(
+        Experience.objects.visible_to(request.user).prefetch_related("attestation_requests")
+    )
+    for row in rows:
+        row.request = next(iter(row.attestation_requests.all()), None)
+        row.attestation_state = attestations.state_of(row, row.request)
     days, total = experience_total(rows, timezone.localdate())
     by_call = experience_for_open_calls(rows, timezone.now())
     return render(
@@ -180,7 +187,9 @@ def experiences(request):
 @volunteer_required
 def experience_form(request, pk: int | None = None):
     experience = get_experience_for_volunteer(request.user, pk) if pk else None
-    form = ExperienceForm(request.POST or None, request.FILES or None, instance=experience)
+    form = ExperienceForm(
+        request.POST or None, request.FILES or None, instance=experience, volunteer=request.user
+    )
     if request.method == "POST" and form.is_valid():
         volunteer_services.save_experience(
             request.user, experience=experience, values=form.cleaned_data
@@ -190,6 +199,34 @@ def experience_form(request, pk: int | None = None):
     return render(
         request, "volunteers/experience_form.html", {"form": form, "experience": experience}
     )
+
+
+@volunteer_required
+@require_POST
+def experience_attestation(request, pk: int):
+    """Ask the referee to attest the experience (a link by e-mail)."""
+    experience = get_experience_for_volunteer(request.user, pk)
+    act(
+        request,
+        lambda: attestations.ask(experience, actor=request.user),
+        lambda: (
+            _("Demande envoyée à %(name)s : le lien reste valable %(days)s jours.")
+            % {"name": experience.referee_name, "days": attestations.VALID_DAYS}
+        ),
+    )
+    return redirect("volunteers:experiences")
+
+
+@volunteer_required
+@require_POST
+def experience_remind(request, pk: int):
+    experience = get_experience_for_volunteer(request.user, pk)
+    act(
+        request,
+        lambda: attestations.remind(experience, actor=request.user),
+        _("Relance envoyée, avec le même lien."),
+    )
+    return redirect("volunteers:experiences")
 
 
 @volunteer_required
@@ -442,7 +479,21 @@ def placement_detail(request, pk: int):
                 "email": settings.ANVT_CONTACT_EMAIL,
                 "phone": settings.ANVT_CONTACT_PHONE,
             },
+            "certificate": Certificate.objects.filter(placement=placement).first(),
         },
+    )
+
+
+@volunteer_required
+def placement_certificate(request, pk: int):
+    """Her certificate of completion, in French, or in English with ?langue=en."""
+    placement = get_placement_for_volunteer(request.user, pk)
+    certificate = Certificate.objects.filter(placement=placement).first()
+    if certificate is None:
+        raise Http404
+    language = "en" if request.GET.get("langue") == "en" else "fr"
+    return pdf_response(
+        certificates.render(certificate, language), f"certificat-{certificate.code}-{language}.pdf"
     )
 
 

@@ -78,3 +78,18 @@ class VerificationStatus(models.TextChoices):
     DECLARED = "declared", _("Déclaré")
     VERIFIED = "verified", _("Vérifié")
     REJECTED = "rejected", _("Rejeté")
+
+
+class AttestationStatus(models.TextChoices):
+    """Where the host's attestation of an experience stands."""
+
+    NONE = "", _("Pas demandée")
+    REQUESTED = "requested", _("Demandée")
+    CONFIRMED = "confirmed", _("Attestée")
+    CORRECTED = "corrected", _("Attestée avec corrections")
+    DECLINED = "declined", _("Refusée par la structure")
+    EXPIRED = "expired", _("Lien expiré sans réponse")
+
+
+# The host has answered and vouches for the experience (its dates as attested).
+ATTESTED = frozenset({AttestationStatus.CONFIRMED, AttestationStatus.CORRECTED})

@@ -144,7 +144,7 @@ class UploadField(forms.FileField):
 
 
 class ExperienceForm(forms.ModelForm):
-    proof = UploadField(label=_("Justificatif (attestation)"), required=False)
+    proof = UploadField(label=_("Justificatif (document scanné)"), required=False)
 
     class Meta:
         model = Experience
@@ -157,12 +157,28 @@ class ExperienceForm(forms.ModelForm):
             "end_date",
             "description",
             "proof",
+            "referee_name",
+            "referee_role",
+            "referee_email",
+            "referee_phone",
         ]
         widgets = {
             "start_date": DateInput(),
             "end_date": DateInput(),
             "description": forms.Textarea(attrs={"rows": 4}),
+            "referee_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "referee_email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
+        help_texts = {
+            "referee_name": _(
+                "La personne de la structure qui peut attester votre engagement : elle recevra "
+                "un lien par e-mail, sans compte à créer."
+            ),
+        }
+
+    def __init__(self, *args, volunteer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.volunteer = volunteer
 
     def clean(self):
         cleaned = super().clean()
@@ -174,6 +190,17 @@ class ExperienceForm(forms.ModelForm):
             self.add_error("start_date", _("Cette date est trop ancienne."))
         if start and end and end < start:
             self.add_error("end_date", _("La date de fin précède la date de début."))
+        email = (cleaned.get("referee_email") or "").strip().lower()
+        if email and self.volunteer is not None and email == self.volunteer.email.lower():
+            self.add_error(
+                "referee_email",
+                _(
+                    "L'attestation doit venir de la structure d'accueil : donnez l'adresse de "
+                    "votre référent·e, pas la vôtre."
+                ),
+            )
+        if email and not (cleaned.get("referee_name") or "").strip():
+            self.add_error("referee_name", _("Indiquez le nom de la personne à qui écrire."))
         return cleaned
 
 

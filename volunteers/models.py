@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from volunteers.enums import (
+    ATTESTED,
+    AttestationStatus,
     DocumentKind,
     EducationLevel,
     Gender,
@@ -145,6 +147,30 @@ class Experience(Verification):
     proof = models.FileField(
         _("justificatif"), upload_to=private_upload_path, blank=True, max_length=200
     )
+    # Who at the host organisation can attest it (volunteers.attestations).
+    referee_name = models.CharField(_("nom du ou de la référent·e"), max_length=150, blank=True)
+    referee_role = models.CharField(
+        _("fonction du ou de la référent·e"), max_length=150, blank=True
+    )
+    referee_email = models.EmailField(_("e-mail du ou de la référent·e"), blank=True)
+    referee_phone = models.CharField(
+        _("téléphone du ou de la référent·e"), max_length=20, blank=True
+    )
+    # The referee's answer: what they attested (the eligibility engine counts these dates).
+    attestation_status = models.CharField(
+        _("attestation"),
+        max_length=12,
+        choices=AttestationStatus.choices,
+        default=AttestationStatus.NONE,
+        blank=True,
+    )
+    attested_by = models.CharField(_("attestée par"), max_length=150, blank=True)
+    attested_at = models.DateTimeField(_("attestée le"), null=True, blank=True)
+    attested_organisation = models.CharField(_("structure attestée"), max_length=200, blank=True)
+    attested_role = models.CharField(_("rôle attesté"), max_length=200, blank=True)
+    attested_start = models.DateField(_("début attesté"), null=True, blank=True)
+    attested_end = models.DateField(_("fin attestée"), null=True, blank=True)
+    attestation_comment = models.TextField(_("commentaire de la structure"), blank=True)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -159,10 +185,63 @@ class Experience(Verification):
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="experience_ends_after_start",
             ),
+            models.CheckConstraint(
+                condition=Q(attested_end__isnull=True)
+                | Q(attested_start__isnull=True)
+                | Q(attested_end__gte=F("attested_start")),
+                name="attested_experience_ends_after_start",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} ({self.start_date:%Y-%m-%d} → {self.end_date or '…'})"
+
+    @property
+    def is_attested(self) -> bool:
+        return self.attestation_status in ATTESTED
+
+    @property
+    def counted_period(self) -> tuple:
+        """The dates the eligibility engine counts: the host's when it attested them."""
+        if self.is_attested and self.attested_start:
+            return (self.attested_start, self.attested_end)
+        return (self.start_date, self.end_date)
+
+    @property
+    def attested_differs(self) -> bool:
+        return self.is_attested and (
+            (self.attested_organisation, self.attested_role, self.attested_start, self.attested_end)
+            != (self.organisation, self.role, self.start_date, self.end_date)
+        )
+
+
+class AttestationRequest(models.Model):
+    """One e-mail to an experience's referee, with its link: signed, for that experience only,
+    usable once, valid 30 days (volunteers.attestations)."""
+
+    experience = models.ForeignKey(
+        Experience,
+        on_delete=models.CASCADE,
+        related_name="attestation_requests",
+        verbose_name=_("expérience"),
+    )
+    email = models.EmailField(_("envoyée à"))
+    secret = models.CharField(_("secret du lien"), max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("envoyée le"))
+    expires_at = models.DateTimeField(_("expire le"))
+    reminded_at = models.DateTimeField(_("relancée le"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
+    answer = models.CharField(
+        _("réponse"), max_length=12, choices=AttestationStatus.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("demande d'attestation")
+        verbose_name_plural = _("demandes d'attestation")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.experience_id} → {self.email}"
 
 
 class Document(Verification):

@@ -85,7 +85,7 @@ def test_volunteer_signs_up_and_applies_on_a_phone(live_server, page, shoot, tmp
     page.get_by_label("Structure d'accueil").fill("ANVT — volontariat national")
     page.get_by_label("Date de début").fill("2022-01-01")
     page.get_by_label("Date de fin").fill("2024-06-30")
-    page.get_by_label("Justificatif (attestation)").set_input_files(
+    page.get_by_label("Justificatif (document scanné)").set_input_files(
         _pdf(tmp_path, "attestation.pdf")
     )
     shoot("volunteer-05-experience")

@@ -55,7 +55,7 @@ def test_submission_runs_the_eligibility_check_and_tells_the_volunteer(
     assert application.submitted_at is not None
     report = application.eligibility_report
     assert report.eligible is True
-    assert report.engine_version == "1.0"
+    assert report.engine_version == "1.1"
     assert [change.to_status for change in StatusChange.objects.for_object(application)] == [
         A.SUBMITTED,
         A.ELIGIBLE,
