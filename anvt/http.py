@@ -4,11 +4,14 @@ They know nothing of the domain; views pass them what to send.
 """
 
 import csv
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 
 from anvt.errors import Refused
@@ -107,4 +110,28 @@ def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]):
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def over_limit(request, scope: str, *, limit: int, seconds: int) -> bool:
+    """True once this client (its address) has made more than `limit` requests of `scope` in
+    the current window of `seconds`: a fixed window in the shared cache, cheap and good enough
+    to slow down guessing (a failing cache lets the request through)."""
+    window = int(time.time()) // seconds
+    # The client's address as allauth reads it behind our trusted proxies, not the proxy's.
+    key = f"limit:{scope}:{get_adapter().get_client_ip(request)}:{window}"
+    try:
+        if cache.add(key, 1, timeout=seconds):
+            return False
+        return cache.incr(key) > limit
+    except Exception:
+        return False
+
+
+def pdf_response(content: bytes, name: str) -> HttpResponse:
+    """A PDF made for its reader (a certificate): downloaded, never kept by a shared cache."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -12,7 +12,7 @@ SENSITIVE_PAIR = re.compile(
 REDACTED = "[redacted]"
 # The signed links that open something without an account (a host's placement, a committee
 # member's session): their token is a secret, even in the path of a logged request.
-SIGNED_LINK = re.compile(r"(/(?:comite|accueil/\d+)/)([^/\s'\"?]+)")
+SIGNED_LINK = re.compile(r"(/(?:comite|accueil/\d+|attestation|suivi)/)([^/\s'\"?]+)")
 
 
 class RedactSecrets(logging.Filter):

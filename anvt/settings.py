@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "missions",
     "mobility",
     "selection",
+    "alumni",
     "audit",
     "notifications",
     "staff",
@@ -446,7 +447,35 @@ CELERY_BEAT_SCHEDULE = {
         "task": "missions.tasks.placement_deadlines",
         "schedule": crontab(minute=5),
     },
+    "alumni-follow-ups": {
+        "task": "alumni.tasks.send_follow_ups",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "document-retention-nightly": {
+        "task": "alumni.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=10),
+    },
 }
+# How long documents are kept once the volunteer's last application has closed or her mission
+# has ended (alumni/retention.py), in days: identity documents 6 months by default, each other
+# kind its own; RETENTION_DAYS_<KIND> (RETENTION_DAYS_PASSPORT=90…) sets one. She is told
+# RETENTION_NOTICE_DAYS before.
+_RETENTION_DEFAULTS = {
+    "id_card": 183,
+    "passport": 183,
+    "criminal_record": 183,
+    "medical_certificate": 365,
+    "mobility": 365,
+    "cv": 730,
+    "motivation_letter": 730,
+    "experience_certificate": 730,
+    "other": 730,
+}
+DOCUMENT_RETENTION_DAYS = {
+    kind: env_int(f"RETENTION_DAYS_{kind.upper()}", days)
+    for kind, days in _RETENTION_DEFAULTS.items()
+}
+RETENTION_NOTICE_DAYS = env_int("RETENTION_NOTICE_DAYS", 14)
 # A recorded departure, arrival or return may be corrected this many days after its recording.
 PLACEMENT_DATE_CORRECTION_DAYS = env_int("PLACEMENT_DATE_CORRECTION_DAYS", 30)
 # Whom volunteers and partners write to at ANVT (the placement page shows it).

@@ -5,10 +5,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from accounts import views as accounts_views
+from alumni import views as alumni_views
 from anvt import views
 from notifications import views as notification_views
 from partner_space.host import host_decision
-from volunteer_space import sms
+from volunteer_space import referee, sms
 
 # The admin's login and its two-factor requirement: accounts/admin.py.
 urlpatterns = [
@@ -24,6 +25,13 @@ urlpatterns = [
     path("partenaires/", include("partner_space.urls")),
     # The host structure's signed, single-use link (no account): partner_space/host.py.
     path("accueil/<int:pk>/<str:token>/", host_decision, name="host_decision"),
+    # Anyone may check a certificate of completion by its code (or its QR code).
+    path("verifier/", alumni_views.verify, name="certificate_lookup"),
+    path("verifier/<str:code>/", alumni_views.verify, name="certificate_verify"),
+    # A returned volunteer's questionnaire, through the link she received (no sign-in).
+    path("suivi/<str:token>/", alumni_views.follow_up, name="follow_up"),
+    # The referee of a volunteer's experience: their signed link (volunteer_space/referee.py).
+    path("attestation/<str:token>/", referee.attestation, name="attestation"),
     # A selection committee member from outside ANVT: their signed link (staff/committee_link.py).
     path("comite/", include("staff.committee_urls")),
     path("notifications/", include("anvt.preferences")),

@@ -97,3 +97,28 @@ class AccessLog(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.user} {self.action} {self.content_type.model} #{self.object_id}"
+
+
+class Erasure(AppendOnly):
+    """What a job deleted of a person's data: the kind and how many, never the content."""
+
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("volontaire"),
+    )
+    kind = models.CharField(_("nature"), max_length=32)
+    count = models.PositiveIntegerField(_("nombre"))
+    job = models.CharField(_("tâche automatique"), max_length=64)
+    reason = models.CharField(_("motif"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("suppression de données")
+        verbose_name_plural = _("suppressions de données")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.job}: {self.count} × {self.kind}"

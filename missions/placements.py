@@ -40,7 +40,7 @@ from missions.models import (
     Placement,
     PlacementEvent,
 )
-from missions.signals import placement_confirmed
+from missions.signals import placement_completed, placement_confirmed, placement_dates_corrected
 from missions.workflow import WorkflowError, transition
 from notifications.services import Message, notify, queue
 from partners.enums import MembershipRole
@@ -703,6 +703,7 @@ def record_return(placement: Placement, *, actor, on: date) -> None:
             job="placement_completed",
             fields=["return_date"],
         )
+        placement_completed.send(sender=Placement, placement=placement)
 
 
 def interrupt_placement(placement: Placement, *, actor, on: date, reason: str) -> None:
@@ -804,6 +805,7 @@ def correct_date(placement: Placement, *, actor, event: str, on: date, reason: s
             )
         setattr(placement, field_name, on)
         placement.save(update_fields=[field_name])
+        placement_dates_corrected.send(sender=Placement, placement=placement)
         PlacementEvent.objects.create(
             placement=placement,
             kind=PlacementEventKind.DATE_CORRECTED,

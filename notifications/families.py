@@ -64,6 +64,11 @@ EVENT_FAMILY = {
     "host_reminder": PARTNER,
     # To the members of a selection committee (outside members by their link, no account).
     "committee_invitation": STAFF,
+    # To the referee of an experience, who has no account.
+    "attestation_request": PARTNER,
+    "attestation_reminder": PARTNER,
+    "documents_deletion_notice": REMINDERS,
+    "follow_up": REMINDERS,
 }
 
 
@@ -95,6 +100,10 @@ EVENT_LABELS = {
     "host_request": _("Demande à la structure d'accueil"),
     "host_reminder": _("Rappel à la structure d'accueil"),
     "committee_invitation": _("Invitation au comité de sélection"),
+    "attestation_request": _("Demande d'attestation d'expérience"),
+    "attestation_reminder": _("Rappel : attestation d'expérience"),
+    "documents_deletion_notice": _("Documents bientôt supprimés"),
+    "follow_up": _("Questionnaire de suivi après la mission"),
 }
 
 

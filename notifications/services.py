@@ -259,6 +259,9 @@ SECRET_EVENTS = frozenset(
         "sms_code",
         # An outside committee member's link opens the session's files.
         "committee_invitation",
+        # A referee's link: it records an attestation.
+        "attestation_request",
+        "attestation_reminder",
     }
 )
 # A worker sending a batch refreshes its claim this often (see release_stale_claims): well under

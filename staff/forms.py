@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
+from alumni.enums import QuestionKind
 from anvt.forms import DateInput, SafeModelMultipleChoiceField
 from missions.enums import MissionStatus, Recommendation
 from missions.models import Application, Call, Contingent, Mission
@@ -117,6 +118,7 @@ class CallForm(forms.ModelForm):
             "min_age",
             "max_age",
             "min_experience_months",
+            "require_attested_experience",
             "nationality_statuses",
             "required_documents",
             "max_choices",
@@ -351,3 +353,59 @@ class TargetsForm(forms.Form):
                 dimension, _sep, key = name.partition("__")
                 out[(dimension, key)] = value
         return out
+
+
+# After the mission -------------------------------------------------------------------------------
+
+
+class QuestionnaireForm(forms.Form):
+    title = forms.CharField(label=_("Intitulé"), max_length=200)
+    intro = forms.CharField(
+        label=_("Introduction"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    active = forms.BooleanField(label=_("Envoyé aux volontaires rentré·e·s"), required=False)
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(label=_("Question"), max_length=300)
+    kind = forms.ChoiceField(label=_("Type de réponse"), choices=QuestionKind.choices)
+    choices = forms.CharField(
+        label=_("Choix proposés (un par ligne)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_choices(self):
+        lines = [line.strip() for line in self.cleaned_data["choices"].splitlines()]
+        return [line[:120] for line in dict.fromkeys(lines) if line]
+
+
+class BaseQuestionFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        return [
+            {key: form.cleaned_data[key] for key in ("text", "kind", "choices")}
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+QuestionFormSet = forms.formset_factory(
+    QuestionForm, formset=BaseQuestionFormSet, extra=2, can_delete=True, max_num=15
+)
+
+
+class TallyFilterForm(forms.Form):
+    questionnaire = forms.TypedChoiceField(label=_("Questionnaire"), coerce=int, required=False)
+    contingent = forms.ModelChoiceField(
+        label=_("Contingent"), queryset=Contingent.objects.none(), required=False
+    )
+
+    def __init__(self, *args, questionnaires, contingents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire"].choices = [(q.pk, str(q)) for q in questionnaires]
+        self.fields["contingent"].queryset = contingents
+        self.fields["contingent"].empty_label = _("Tous les contingents")

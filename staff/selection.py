@@ -468,7 +468,9 @@ def file_page(request, seat: Seat, application_pk: int):
             "choices": application.choices.select_related("mission", "mission__partner"),
             "experiences": experiences,
             "experience_total": experience_total(
-                experiences, application.call.effective_reference_date
+                experiences,
+                application.call.effective_reference_date,
+                attested_only=application.call.require_attested_experience,
             )[1],
             "documents": volunteer.documents.all(),
             "report_lines": report_lines(report, about=volunteer_name(application)),

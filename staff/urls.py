@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import mobility, selection, views
+from staff import alumni, mobility, selection, views
 
 app_name = "staff"
 
@@ -65,6 +65,8 @@ urlpatterns = [
     path("appels/<int:pk>/reverifier/", views.call_recheck, name="call_recheck"),
     path("appels/<int:pk>/grille/", selection.call_grid, name="call_grid"),
     path("appels/<int:pk>/equilibre/", selection.call_targets, name="call_targets"),
+    path("suivi/", alumni.follow_ups, name="follow_ups"),
+    path("suivi/questionnaires/<int:months>/", alumni.questionnaire, name="questionnaire"),
     path("comites/", selection.committees, name="committees"),
     path("comites/nouveau/", selection.committee_create, name="committee_create"),
     path("comites/<int:pk>/", selection.committee, name="committee"),
@@ -120,6 +122,16 @@ urlpatterns = [
     path("contingents/<int:pk>/liste.csv", views.contingent_roster, name="contingent_roster"),
     path("affectations/<int:pk>/retirer/", views.placement_remove, name="placement_remove"),
     path("affectations/<int:pk>/", views.placement_detail, name="placement"),
+    path(
+        "affectations/<int:pk>/certificat.pdf",
+        views.placement_certificate,
+        name="placement_certificate",
+    ),
+    path(
+        "affectations/<int:pk>/revoquer-le-certificat/",
+        views.certificate_revoke,
+        name="certificate_revoke",
+    ),
     path("affectations/<int:pk>/dossier/", mobility.placement_file, name="mobility"),
     path("dossiers/pieces/<int:pk>/verifier/", mobility.item_verify, name="mobility_verify"),
     path("dossiers/pieces/<int:pk>/refuser/", mobility.item_refuse, name="mobility_refuse"),

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from accounts.decorators import manager_required, staff_required
 from accounts.roles import roles_of
+from alumni import certificates
+from alumni.models import Certificate
 from anvt import public_cache
-from anvt.http import act, csv_response, valid
+from anvt.http import act, csv_response, pdf_response, valid
 from audit.services import record_access
 from missions import rules, services
 from missions.checking import start_batch
@@ -533,9 +535,42 @@ def placement_detail(request, pk: int):
             ],
             "correction_form": CorrectionForm(),
             "not_ready": mobility_services.not_ready(placement),
+            "certificate": Certificate.objects.filter(placement=placement).first(),
             "section": "contingents",
         },
     )
+
+
+@manager_required
+def placement_certificate(request, pk: int):
+    placement = get_placement_for_manager(request.user, pk)
+    certificate = Certificate.objects.filter(placement=placement).first()
+    if certificate is None:
+        raise Http404
+    language = "en" if request.GET.get("langue") == "en" else "fr"
+    return pdf_response(
+        certificates.render(certificate, language), f"certificat-{certificate.code}-{language}.pdf"
+    )
+
+
+@manager_required
+@require_POST
+def certificate_revoke(request, pk: int):
+    placement = get_placement_for_manager(request.user, pk)
+    certificate = Certificate.objects.filter(placement=placement).first()
+    if certificate is None:
+        raise Http404
+    form = ReasonForm(request.POST)
+    act(
+        request,
+        lambda: certificates.revoke(
+            certificate,
+            actor=request.user,
+            reason=form.cleaned_data["reason"] if form.is_valid() else "",
+        ),
+        _("Certificat révoqué : la page de vérification le dit désormais."),
+    )
+    return redirect("staff:placement", pk)
 
 
 def _placement_action(action, success):

@@ -10,15 +10,17 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from alumni.models import Certificate
 from anvt.celery import delay_on_commit
-from audit.models import AccessLog, StatusChange
+from audit.models import AccessLog, Erasure, StatusChange
 from missions.enums import APPLICATION_WITHDRAWABLE
 from missions.models import Application
 from missions.services import volunteer_data_changed, withdraw
 from notifications.models import InboundSms, Notification, SmsNumber, SmsOptIn
 from notifications.services import SECRET_EVENTS
 from selection import queries as selection_queries
-from volunteers.enums import VerificationStatus
+from volunteers import attestations
+from volunteers.enums import AttestationStatus, VerificationStatus
 from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
 from volunteers.uploads import safe_name
 
@@ -86,15 +88,36 @@ def save_experience(volunteer, *, experience: Experience | None, values: dict) -
     """
     values = dict(values)
     proof = values.pop("proof", None)
-    # As stored: a bound ModelForm has already copied its input onto the instance it was given.
-    stored = Experience.objects.get(pk=experience.pk) if experience else None
+    with transaction.atomic():
+        return _save_experience(volunteer, experience, values, proof)
+
+
+def _save_experience(volunteer, experience, values, proof) -> Experience:
+    # As stored, locked: a bound ModelForm has already copied its input onto the instance it was
+    # given, and a referee may have answered since the page was loaded.
+    stored = Experience.objects.select_for_update().get(pk=experience.pk) if experience else None
     experience = experience or Experience(volunteer=volunteer)
+    if stored is not None:
+        for name in ATTESTATION_FIELDS:
+            setattr(experience, name, getattr(stored, name))
     _assign(experience, values)
+    if stored and stored.referee_email.lower() != experience.referee_email.lower():
+        attestations.cancel_pending(experience)
     if stored and any(
         getattr(stored, name) != getattr(experience, name)
         for name in ("start_date", "end_date", "organisation")
     ):
         _reset_verification(experience)
+    if (
+        stored
+        and stored.is_attested
+        and any(
+            getattr(stored, name) != getattr(experience, name)
+            for name in ("start_date", "end_date", "organisation", "role")
+        )
+    ):
+        # What the host attested is no longer what she declares: ask again.
+        _reset_attestation(experience)
     if proof is False or _is_new_upload(proof):
         if stored:
             _delete_file_after_commit(stored.proof)
@@ -104,6 +127,25 @@ def save_experience(volunteer, *, experience: Experience | None, values: dict) -
     experience.save()
     volunteer_data_changed(volunteer)
     return experience
+
+
+ATTESTATION_FIELDS = (
+    "attestation_status",
+    "attested_by",
+    "attested_at",
+    "attested_organisation",
+    "attested_role",
+    "attested_start",
+    "attested_end",
+    "attestation_comment",
+)
+
+
+def _reset_attestation(experience: Experience) -> None:
+    experience.attestation_status = AttestationStatus.NONE
+    experience.attested_by = experience.attested_organisation = experience.attested_role = ""
+    experience.attested_start = experience.attested_end = experience.attested_at = None
+    experience.attestation_comment = ""
 
 
 def _is_new_upload(value) -> bool:
@@ -238,6 +280,11 @@ def export_data(user) -> str:
             }
             for application in applications
         ],
+        # What the retention job deleted of her documents (kind and count), and when.
+        "deleted_documents": [
+            {"kind": e.kind, "count": e.count, "at": e.created_at, "reason": e.reason}
+            for e in Erasure.objects.filter(volunteer=user).order_by("created_at")
+        ],
         # Her marks and the decision with its reason, per closed committee session; nothing
         # about the other applicants nor the members' names.
         "selection_committees": selection_queries.volunteer_part(user),
@@ -329,6 +376,10 @@ def erase_volunteer(user) -> None:
     SmsOptIn.objects.filter(user=user).delete()
     InboundSms.objects.filter(user=user).delete()
     Application.objects.filter(volunteer=user).update(motivation="")
+    # Her certificates keep what they certify, without her name (and their code still answers).
+    for certificate in Certificate.objects.filter(placement__volunteer=user):
+        certificate.data = {**certificate.data, "volunteer": ""}
+        certificate.save(update_fields=["data"])
     EmailAddress.objects.filter(user=user).delete()
     user.email = f"erased-{user.pk}@erased.invalid"
     user.name = ""

@@ -51,6 +51,8 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from accounts.invitations import invitation_link
+from alumni import followup
+from alumni.models import Certificate, FollowUp
 from missions import checking, hostlinks, services
 from missions.enums import (
     APPLICATION_WITHDRAWABLE,
@@ -75,11 +77,13 @@ from notifications.services import UNSUBSCRIBE_SALT
 from partners.models import PartnerOrganisation
 from selection import links
 from selection.models import CommitteeMember, CommitteeSession, Declaration
-from staff.management.commands.seed_demo import CALL_TITLE, PDF
+from staff.management.commands.seed_demo import CALL_TITLE, CONTINGENT_NAME, PDF
 from tests.e2e import pages
 from tests.e2e.conftest import PHONE
 from tests.e2e.helpers import accept_invitation, log_in, sign_up
+from volunteers import attestations
 from volunteers.completeness import STEPS
+from volunteers.models import AttestationRequest
 
 # A full-page screenshot of every page, for people to look at: on by default, off in CI
 # (REQUIRE_SERVICES=1) where nobody does, unless E2E_PAGE_SCREENSHOTS=1 asks for them.
@@ -141,7 +145,14 @@ VISITOR = {
     "account_request_login_code": page(),
     # The link at the foot of a message, opened without signing in.
     "notifications:unsubscribe": page(lambda d, u: [{"token": d.unsubscribe_token}]),
+    # Anyone checks a certificate of completion: the form, and Afiwa's certificate.
+    "certificate_lookup": page(),
+    "certificate_verify": page(lambda d, u: [("valid", {"code": d.certificate_code})]),
 }
+# Ama's referee (no account) opens the link that asks him to attest her experience.
+REFEREE = {"attestation": page(lambda d, u: [{"token": d.attestation_token}])}
+# Afiwa opens her follow-up questionnaire from its link, without signing in (answered).
+FOLLOW_UP = {"follow_up": page(lambda d, u: [{"token": d.follow_up_token}])}
 HOST = {
     # The host structure in Lille has no account: its link names Kodjo's placement.
     "host_decision": page(lambda d, u: [d.host_link]),
@@ -206,6 +217,9 @@ VOLUNTEER = {
     "volunteers:placement": page(own_placements),
     "volunteers:mobility": page(
         lambda d, u: pks(Placement.objects.filter(volunteer=u, mobility_items__isnull=False)[:1])
+    ),
+    "volunteers:placement_certificate": download(
+        lambda d, u: pks(Placement.objects.filter(volunteer=u, certificate__isnull=False))
     ),
     "volunteers:my_data": page(),
     "volunteers:my_data_export": download(),
@@ -291,6 +305,12 @@ MANAGER = {
     "staff:call_grid": page(lambda d, u: [{"pk": d.call.pk}]),
     "staff:call_targets": page(lambda d, u: [{"pk": d.call.pk}]),
     "staff:committee_create": page(),
+    # After the mission: the follow-up figures, the three questionnaires, a certificate.
+    "staff:follow_ups": page(),
+    "staff:questionnaire": page(lambda d, u: [(str(m), {"months": m}) for m in (3, 6, 12)]),
+    "staff:placement_certificate": download(
+        lambda d, u: pks(Placement.objects.filter(certificate__isnull=False))
+    ),
     "staff:missions": page(),
     "staff:mission_create": page(),
     "staff:mission_edit": page(
@@ -401,6 +421,9 @@ SKIP = {
             "staff:committee_clear",
             "staff:committee_remove",
             "committee:mark",
+            "staff:certificate_revoke",
+            "volunteers:experience_attestation",
+            "volunteers:experience_remind",
             "partners:mobility_item",
             "partners:placement_confirm",
             "partners:placement_decline",
@@ -477,6 +500,10 @@ ROLES = [
     Role("visitor", None, [VISITOR]),
     Role("host", None, [HOST]),
     Role("committee-outside", None, [OUTSIDE]),
+    Role("referee", None, [REFEREE]),
+    Role("follow-up-link", None, [FOLLOW_UP], ("fr",)),
+    # Back from Dakar: her certificate to download (Afiwa).
+    Role("volunteer-back", "afiwa@volontaire.demo", [VOLUNTEER], ("fr",)),
     # Selected for Marseille, her mobility file half done (Akouvi).
     Role("volunteer-selected", "akouvi@volontaire.demo", [PUBLIC, VOLUNTEER]),
     # An application returned for correction: its three steps are open again.
@@ -582,7 +609,7 @@ def complete_the_demo() -> SimpleNamespace:
         incoming=Mission.objects.filter(
             direction=Direction.INCOMING, status=MissionStatus.PUBLISHED
         ).order_by("pk")[0],
-        contingent=Contingent.objects.get(),
+        contingent=Contingent.objects.get(name=CONTINGENT_NAME),
         akouvi_application=Application.objects.get(volunteer=akouvi),
         akouvi_placement=Placement.objects.get(volunteer=akouvi),
         sena="sena@volontaire.demo",
@@ -591,6 +618,11 @@ def complete_the_demo() -> SimpleNamespace:
         unsubscribe_token=dumps([akouvi.pk, "applications"], salt=UNSUBSCRIBE_SALT),
         host_link=resolve(hostlinks.link_path(kodjo_placement)).kwargs,
         open_session=open_session,
+        certificate_code=Certificate.objects.get().code,
+        attestation_token=resolve(
+            attestations.link_path(AttestationRequest.objects.get(answered_at__isnull=True))
+        ).kwargs["token"],
+        follow_up_token=followup.token_of(FollowUp.objects.get()),
         outside_token=links.token_of(outside),
         outside_file=Declaration.objects.filter(member=outside, conflict=False)
         .order_by("application_id")

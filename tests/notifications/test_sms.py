@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
+from alumni.models import Questionnaire
 from missions.enums import ApplicationStatus
 from missions.models import Placement
 from missions.services import return_for_correction
@@ -295,6 +296,25 @@ def scenarios(language: str) -> dict[str, list[tuple[str, dict]]]:
             for event in ("departure", "arrival", "return")
         ],
         "document_expiry": [("", {"document": document, "departure": date(2026, 12, 1)})],
+        "documents_deletion_notice": [
+            (
+                "",
+                {
+                    "kinds": ["Passeport", "Carte d'identité", "Extrait de casier judiciaire"],
+                    "due": date(2026, 12, 31),
+                    "count": 3,
+                },
+            )
+        ],
+        "follow_up": [
+            (
+                "",
+                {
+                    "questionnaire": Questionnaire(months_after=12, title="12 mois après"),
+                    "placement": placement,
+                },
+            )
+        ],
         "document_rejected": [("", {"document": document, "reason": reason})],
         "draft_reminder": [
             (status, {"application": with_status(status)})

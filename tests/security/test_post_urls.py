@@ -36,6 +36,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from alumni import followup
+from alumni.models import FollowUp
 from missions.enums import MissionStatus
 from missions.models import (
     Application,
@@ -55,8 +57,9 @@ from selection.models import CommitteeMember, CommitteeSession
 from staff.management.commands.seed_demo import CALL_TITLE
 from tests.conftest import with_totp
 from tests.factories import ContingentFactory, IncomingFactory, MissionFactory
+from volunteers import attestations
 from volunteers.completeness import STEPS
-from volunteers.models import Document, Experience
+from volunteers.models import AttestationRequest, Document, Experience
 
 MISSING = 999999
 FV, LOME = "France Volontaires", "Association Lomé Solidarité"
@@ -76,6 +79,7 @@ NEEDS_TOTP = [email for role, email in ROLES.items() if role.startswith(("rev", 
 # Which model a URL's id designates, from the first word of the URL name that names one.
 URL_MODELS = [
     ("committee", CommitteeSession),
+    ("certificate", Placement),
     ("mobility_", MobilityItem),
     ("workshop_attendance", Workshop),
     ("workshop_", WorkshopInvitation),
@@ -210,6 +214,8 @@ def url_instances(name, entry, rows, tokens) -> list[str]:
     for kwarg in kwargs:
         if kwarg == "step":
             choices.append([step for step, _label in STEPS])
+        elif kwarg == "months":  # a follow-up questionnaire: 3, 6 or 12 months, or none
+            choices.append([3, 6, 12, 7])
         elif kwarg == "token":
             choices.append(tokens)
         elif type(converters[kwarg]).__name__ == "IntConverter":
@@ -500,9 +506,12 @@ def demo(transactional_db):
     for session in CommitteeSession.objects.order_by("-pk"):
         rows[Application].append(session.applications.order_by("pk").first().pk)
     outside = CommitteeMember.objects.filter(user__isnull=True).get()
+    pending = AttestationRequest.objects.get(answered_at__isnull=True)
     tokens = [
         "not-a-token",
         committee_links.token_of(outside),
+        attestations.token_of(pending),
+        followup.token_of(FollowUp.objects.get()),
         signing.dumps([ama.pk, "applications"], salt=UNSUBSCRIBE_SALT),
         signing.dumps([MISSING, "applications"], salt=UNSUBSCRIBE_SALT),
     ]

@@ -653,3 +653,6 @@ def test_signed_links_never_reach_the_logs():
     assert _redact(line, []) == (
         "Not Found: /comite/[redacted]/candidatures/3/ and /accueil/2/[redacted]/"
     )
+    assert _redact("GET /attestation/WzEs:abc/ /suivi/WzMs:def/", []) == (
+        "GET /attestation/[redacted]/ /suivi/[redacted]/"
+    )

@@ -16,6 +16,9 @@ from pypdf import PdfWriter
 
 from accounts.invitations import invitation_link
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP, has_mfa, must_use_mfa
+from alumni import followup, retention
+from alumni.models import FollowUp, Questionnaire
+from audit.models import StatusChange
 from missions import checking, hostlinks, services
 from missions.enums import Direction, MissionStatus, PlacementStatus, Recommendation
 from missions.models import (
@@ -41,7 +44,14 @@ from selection import links
 from selection import services as selection_services
 from selection.enums import SessionStatus
 from selection.models import CommitteeMember, CommitteeSession
-from volunteers.models import Document, Experience, ProfileLanguage, VolunteerProfile
+from volunteers import attestations
+from volunteers.models import (
+    AttestationRequest,
+    Document,
+    Experience,
+    ProfileLanguage,
+    VolunteerProfile,
+)
 
 DEMO_PASSWORD = "anvt-demo-2026"
 
@@ -109,6 +119,8 @@ PEOPLE = [
     ("edem@volontaire.demo", "Edem Kodjovi", "fr", None, None),
     ("abla@volontaire.demo", "Abla Bawa", "fr", None, None),
     ("komi@volontaire.demo", "Komi Tchalla", "fr", None, None),
+    # Back from Dakar: her certificate, her follow-up questionnaire answered.
+    ("afiwa@volontaire.demo", "Afiwa Sodji", "fr", None, None),
 ]
 
 # (title, theme slug, country, city, direction, host partner, months from now, languages)
@@ -209,6 +221,7 @@ VOLUNTEER_FILES = [
     ("edem@volontaire.demo", date(2002, 3, 8), 34, True),  # before the committee
     ("abla@volontaire.demo", date(2003, 10, 21), 30, True),  # before the committee, diaspora
     ("komi@volontaire.demo", date(2001, 12, 1), 38, True),  # before the committee
+    ("afiwa@volontaire.demo", date(2000, 4, 2), 36, False),  # back from her mission
 ]
 # Where the committee's volunteers live: (e-mail, gender, region, status, country).
 COMMITTEE_PROFILES = [
@@ -276,6 +289,13 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Lien du membre extérieur du comité ({member.name}, sans compte) : "
                 f"{settings.SITE_URL}{links.home_path(member)}"
+            )
+        for request in AttestationRequest.objects.filter(answered_at__isnull=True).exclude(
+            secret=""
+        ):
+            self.stdout.write(
+                f"Lien du ou de la référent·e ({request.experience.referee_name}, sans compte) : "
+                f"{settings.SITE_URL}{attestations.link_path(request)}"
             )
         for placement in Placement.objects.filter(status=PlacementStatus.HOST_PENDING):
             self.stdout.write(
@@ -345,6 +365,153 @@ class Command(BaseCommand):
         self._things_to_fix(call)
         self._incoming(partners["Association Lomé Solidarité"])
         self._committee(call, missions)
+        self._attestations()
+        self._alumni(partners["France Volontaires"])
+
+    def _alumni(self, partner):
+        """Afiwa's mission in Dakar, over five months ago: her certificate issued, the
+        questionnaires written, the one of 3 months sent and answered."""
+        if Questionnaire.objects.exists():
+            return
+        User = get_user_model()
+        manager = User.objects.get(email="manager@anvt.demo")
+        coordinator = User.objects.get(email="coordinator@france-volontaires.demo")
+        afiwa = User.objects.get(email="afiwa@volontaire.demo")
+        today = timezone.localdate()
+        now = timezone.now()
+        mission = Mission.objects.create(
+            title="Éducation à la santé dans les écoles de Dakar",
+            description="Ateliers de prévention avec les enseignant·e·s de quartier.",
+            theme=Theme.objects.get(slug="sante"),
+            direction=Direction.OUTGOING,
+            partner=partner,
+            country="SN",
+            city="Dakar",
+            start_date=today - timedelta(days=460),
+            end_date=today - timedelta(days=175),
+            seats=1,
+            status=MissionStatus.PUBLISHED,
+        )
+        call = Call.objects.create(
+            title="VIR 2025 — Sénégal",
+            description="Une mission de santé scolaire à Dakar.",
+            opens_at=now - timedelta(days=560),
+            closes_at=now - timedelta(days=520),
+        )
+        call.missions.set([mission])
+        application = Application.objects.create(
+            volunteer=afiwa,
+            call=call,
+            motivation="Transmettre ce que j'ai appris en santé communautaire à Sokodé.",
+            status="shortlisted",
+            submitted_at=call.closes_at - timedelta(days=2),
+            share_documents=True,
+        )
+        application.choices.create(mission=mission, rank=1)
+        contingent = services.create_contingent(
+            actor=manager, call=call, partner=partner, name="VIR 2025 — Sénégal", capacity=1
+        )
+        placement = services.add_to_contingent(
+            contingent, actor=manager, application=application, mission=mission
+        )
+        services.send_contingent(contingent, actor=manager)
+        placement.refresh_from_db()
+        services.confirm_placement(placement, actor=coordinator)
+        placement.refresh_from_db()
+        services.record_departure(placement, actor=coordinator, on=today - timedelta(days=460))
+        services.record_arrival(placement, actor=coordinator, on=today - timedelta(days=459))
+        services.record_return(placement, actor=coordinator, on=today - timedelta(days=175))
+        Mission.objects.filter(pk=mission.pk).update(status=MissionStatus.CLOSED)
+        # Her passport, kept six months after her return: she is told it goes in eight days.
+        Document.objects.create(
+            volunteer=afiwa,
+            kind="passport",
+            file=ContentFile(PDF, name="passport.pdf"),
+            original_name="passport.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            expiry_date=date(2030, 5, 1),
+        )
+        # Her story happened then: its history says so (the seed writes it today).
+        StatusChange.objects.filter(
+            content_type__model="application", object_id=application.pk
+        ).update(created_at=now - timedelta(days=175))
+        questions = {
+            3: [
+                ("Que faites-vous aujourd'hui ?", "choice",
+                 ["Un emploi", "Des études ou une formation", "Je cherche un emploi", "Autre"]),
+                ("Êtes-vous toujours engagé·e comme volontaire ?", "choice",
+                 ["Oui, chaque semaine", "De temps en temps", "Non"]),
+                ("Utilisez-vous ce que la mission vous a appris ?", "scale", []),
+                ("Un mot pour les volontaires qui partent ?", "text", []),
+            ],
+            6: [
+                ("Que faites-vous aujourd'hui ?", "choice",
+                 ["Un emploi", "Des études ou une formation", "Je cherche un emploi", "Autre"]),
+                ("Utilisez-vous ce que la mission vous a appris ?", "scale", []),
+            ],
+            12: [
+                ("Que faites-vous aujourd'hui ?", "choice",
+                 ["Un emploi", "Des études ou une formation", "Je cherche un emploi", "Autre"]),
+                ("Avez-vous lancé ou rejoint un projet au Togo ?", "choice", ["Oui", "Non"]),
+                ("Utilisez-vous ce que la mission vous a appris ?", "scale", []),
+            ],
+        }  # fmt: skip
+        for months, rows in questions.items():
+            questionnaire = Questionnaire.objects.create(
+                months_after=months,
+                title=f"{months} mois après votre mission",
+                intro="Deux minutes pour nous dire ce que vous devenez.",
+            )
+            followup.save_questions(
+                questionnaire,
+                actor=manager,
+                rows=[{"text": t, "kind": k, "choices": c} for t, k, c in rows],
+            )
+        followup.send_due(today)
+        three = FollowUp.objects.get(placement=placement, questionnaire__months_after=3)
+        first, engaged, used, word = three.questionnaire.questions.all()
+        followup.answer(
+            three,
+            {
+                first.pk: "Des études ou une formation",
+                engaged.pk: "Oui, chaque semaine",
+                used.pk: "4",
+                word.pk: "Apprenez la langue du quartier avant de partir.",
+            },
+        )
+        retention.run(today)
+
+    def _attestations(self):
+        """Every experience names its referee. Efua's host attested hers, Edem's corrected the
+        dates, Ama's request waits (its link is printed)."""
+        if AttestationRequest.objects.exists():
+            return
+        referees = {
+            "ama@volontaire.demo": ("Kossi Agbeko", "Coordinateur", "kossi.agbeko@anvt-kara.demo"),
+            "efua@volontaire.demo": ("Mawuena Ahadji", "Directrice", "m.ahadji@croixrouge.demo"),
+            "edem@volontaire.demo": ("Yao Kpeglo", "Président", "yao.kpeglo@asso-kara.demo"),
+        }
+        for experience in Experience.objects.filter(volunteer__email__in=referees):
+            name, role, email = referees[experience.volunteer.email]
+            experience.referee_name, experience.referee_role = name, role
+            experience.referee_email = email
+            experience.save()
+            request = attestations.ask(experience, actor=experience.volunteer)
+            if experience.volunteer.email == "efua@volontaire.demo":
+                attestations.answer(request, request.secret, answer="confirmed", name=name)
+            elif experience.volunteer.email == "edem@volontaire.demo":
+                attestations.answer(
+                    request,
+                    request.secret,
+                    answer="corrected",
+                    name=f"{name}, {role.lower()}",
+                    organisation=experience.organisation,
+                    role="Animateur et trésorier",
+                    start=experience.start_date - timedelta(days=90),
+                    end=experience.end_date,
+                    comment="Engagé avant la date qu'il indique, dès la rentrée.",
+                )
 
     def _committee(self, call, missions):
         """The selection committee: the session of an earlier call closed with its minutes, and
