@@ -134,8 +134,11 @@ def test_signing_up_with_a_registered_address_takes_as_long_as_a_new_one(
         client.logout()
         return time.perf_counter() - started
 
-    new = min(seconds(f"new{n}@example.tg") for n in range(2))
-    known = min(seconds(volunteer.email) for _ in range(2))
+    # One sign-up first, not measured: the first request of a process loads templates and
+    # translations, which would count against whichever address came first.
+    seconds("warm-up@example.tg")
+    new = min(seconds(f"new{n}@example.tg") for n in range(3))
+    known = min(seconds(volunteer.email) for _ in range(3))
     assert known > 0.6 * new, (known, new)
 
 
