@@ -152,6 +152,13 @@ def render(certificate: Certificate, language: str = "fr") -> bytes:
     )
 
 
+def download(certificate: Certificate, asked: str) -> tuple[bytes, str]:
+    """The PDF and its file name, in English when asked for ("en"), else in French: the one
+    reading of the `langue` parameter, for the volunteer's and the staff's downloads."""
+    language = "en" if asked == "en" else "fr"
+    return render(certificate, language), f"certificat-{certificate.code}-{language}.pdf"
+
+
 def _date(iso: str) -> str:
     from datetime import date
 

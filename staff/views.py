@@ -547,10 +547,7 @@ def placement_certificate(request, pk: int):
     certificate = Certificate.objects.filter(placement=placement).first()
     if certificate is None:
         raise Http404
-    language = "en" if request.GET.get("langue") == "en" else "fr"
-    return pdf_response(
-        certificates.render(certificate, language), f"certificat-{certificate.code}-{language}.pdf"
-    )
+    return pdf_response(*certificates.download(certificate, request.GET.get("langue", "")))
 
 
 @manager_required
