@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "mobility",
     "selection",
     "alumni",
+    "reciprocity",
     "audit",
     "notifications",
     "staff",

@@ -9,6 +9,7 @@ from alumni import views as alumni_views
 from anvt import views
 from notifications import views as notification_views
 from partner_space.host import host_decision
+from reciprocity import views as reciprocity_views
 from volunteer_space import referee, sms
 
 # The admin's login and its two-factor requirement: accounts/admin.py.
@@ -28,6 +29,10 @@ urlpatterns = [
     # Anyone may check a certificate of completion by its code (or its QR code).
     path("verifier/", alumni_views.verify, name="certificate_lookup"),
     path("verifier/<str:code>/", alumni_views.verify, name="certificate_verify"),
+    # The programme's figures, public and anonymised (reciprocity/funnel.py).
+    path("chiffres/", reciprocity_views.figures, name="figures"),
+    path("chiffres/donnees.csv", reciprocity_views.figures_csv, name="figures_csv"),
+    path("chiffres/donnees.json", reciprocity_views.figures_json, name="figures_json"),
     # A returned volunteer's questionnaire, through the link she received (no sign-in).
     path("suivi/<str:token>/", alumni_views.follow_up, name="follow_up"),
     # The referee of a volunteer's experience: their signed link (volunteer_space/referee.py).

@@ -259,12 +259,14 @@ class IncomingStatus(models.TextChoices):
     VALIDATED = "validated", _("Validé·e par l'ANVT")
     ARRIVED = "arrived", _("Arrivé·e au Togo")
     COMPLETED = "completed", _("Mission terminée")
+    INTERRUPTED = "interrupted", _("Mission interrompue")
 
 
 INCOMING_TRANSITIONS = {
     (IncomingStatus.DECLARED, IncomingStatus.VALIDATED): Actor.MANAGER,
     (IncomingStatus.VALIDATED, IncomingStatus.ARRIVED): {Actor.COORDINATOR, Actor.MANAGER},
     (IncomingStatus.ARRIVED, IncomingStatus.COMPLETED): {Actor.COORDINATOR, Actor.MANAGER},
+    (IncomingStatus.ARRIVED, IncomingStatus.INTERRUPTED): {Actor.COORDINATOR, Actor.MANAGER},
 }
 
 

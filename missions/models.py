@@ -4,7 +4,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ from missions.enums import (
     PlacementStatus,
     Recommendation,
 )
+from partners.models import verification_state
 from volunteers.enums import LanguageLevel, Region, SpokenLanguage
 
 
@@ -810,9 +811,30 @@ class PlacementEvent(models.Model):
         super().save(*args, **kwargs)
 
 
+INCOMING_ENDED = (IncomingStatus.COMPLETED, IncomingStatus.INTERRUPTED)
+
+
 class IncomingQuerySet(ManagedQuerySet):
     def for_partner(self, organisation):
         return self.filter(partner=organisation)
+
+    def with_host_check(self):
+        """Each declaration with `host_verified_until` (the end of its host's latest
+        verification by ANVT), in the same query: what `host_check` reads."""
+        return self.annotate(host_verified_until=Max("host_structure__verifications__valid_until"))
+
+    def flagged(self, today=None):
+        """Running declarations (not ended) at a host that is not verified today: typed in
+        rather than chosen from the registry, never verified, or lapsed."""
+        from partners.models import HostVerification
+
+        valid = HostVerification.objects.filter(
+            organisation=OuterRef("host_structure"),
+            valid_until__gte=today or timezone.localdate(),
+        )
+        return self.exclude(status__in=INCOMING_ENDED).filter(
+            Q(host_structure__isnull=True) | ~Exists(valid)
+        )
 
 
 class IncomingVolunteer(models.Model):
@@ -849,7 +871,7 @@ class IncomingVolunteer(models.Model):
     emergency_contact_phone = models.CharField(_("téléphone du contact d'urgence"), max_length=20)
     status = models.CharField(
         _("statut"),
-        max_length=10,
+        max_length=12,
         choices=IncomingStatus.choices,
         default=IncomingStatus.DECLARED,
     )
@@ -877,6 +899,23 @@ class IncomingVolunteer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def host_check(self) -> str:
+        """Where the host stands with ANVT today: "verified", "lapsed", "unverified", or
+        "unlisted" (a name typed in, not a registered structure). Reads the annotation of
+        `with_host_check()` when the row has it."""
+        if self.host_structure_id is None:
+            return "unlisted"
+        if not hasattr(self, "host_verified_until"):
+            self.host_verified_until = self.host_structure.verifications.aggregate(
+                until=Max("valid_until")
+            )["until"]
+        return verification_state(self.host_verified_until)
+
+    @property
+    def flagged(self) -> bool:
+        return self.status not in INCOMING_ENDED and self.host_check != "verified"
 
     @property
     def masked_passport(self) -> str:

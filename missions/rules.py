@@ -1,5 +1,7 @@
 """Permission predicates, used by services, views and templates alike."""
 
+from django.utils.translation import gettext as _
+
 from accounts.roles import (  # noqa: F401 (re-exported: the predicates in one place)
     is_programme_manager,
     is_reviewer,
@@ -62,3 +64,22 @@ def may_act(actor_kind: str, user, obj) -> bool:
     if actor_kind == Actor.COORDINATOR:
         return is_coordinator_of(user, partner_of(obj))
     return False
+
+
+def host_region_refusal(host, region: str) -> str | None:
+    """Why a foreign volunteer cannot be declared at this host for a mission in that region of
+    Togo (the host is registered in another), or None. The form and the service both ask."""
+    if host is None or not host.region or not region or host.region == region:
+        return None
+    from partners.enums import Region
+
+    labels = dict(Region.choices)
+    return _(
+        "%(host)s est enregistrée dans la région %(host_region)s, la mission est dans la "
+        "région %(region)s : choisissez une structure de la région de la mission, ou corrigez "
+        "la région."
+    ) % {
+        "host": host.name,
+        "host_region": labels.get(host.region, host.region),
+        "region": labels.get(region, region),
+    }

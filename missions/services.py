@@ -54,6 +54,7 @@ from missions.placements import (  # noqa: F401 (the placement services, re-expo
     host_decline,
     interrupt_placement,
     notify_application_status,
+    programme_managers,
     record_arrival,
     record_departure,
     record_return,
@@ -438,9 +439,20 @@ def close_mission(mission: Mission, *, actor) -> None:
         transition(mission, MissionStatus.CLOSED, actor=actor)
 
 
-def validate_incoming(incoming: IncomingVolunteer, *, actor) -> None:
+def validate_incoming(incoming: IncomingVolunteer, *, actor, reason: str = "") -> None:
+    """ANVT validates a declaration. At a host that is not verified today, only with a reason,
+    which the audit trail keeps."""
+    reason = reason.strip()
     with transaction.atomic():
-        transition(incoming, IncomingStatus.VALIDATED, actor=actor)
+        fresh = IncomingVolunteer.objects.select_for_update().get(pk=incoming.pk)
+        if fresh.status == IncomingStatus.DECLARED and fresh.flagged and not reason:
+            raise WorkflowError(
+                _(
+                    "La structure d'accueil n'est pas vérifiée par l'ANVT à ce jour : dites "
+                    "pourquoi vous validez quand même."
+                )
+            )
+        transition(incoming, IncomingStatus.VALIDATED, actor=actor, reason=reason)
 
 
 def record_incoming_arrival(incoming: IncomingVolunteer, *, actor) -> None:
@@ -451,6 +463,14 @@ def record_incoming_arrival(incoming: IncomingVolunteer, *, actor) -> None:
 def complete_incoming(incoming: IncomingVolunteer, *, actor) -> None:
     with transaction.atomic():
         transition(incoming, IncomingStatus.COMPLETED, actor=actor)
+
+
+def interrupt_incoming(incoming: IncomingVolunteer, *, actor, reason: str) -> None:
+    """A foreign volunteer's stay in Togo ends early; the reason goes to the audit trail."""
+    if not reason.strip():
+        raise WorkflowError(_("Indiquez le motif de l'interruption."))
+    with transaction.atomic():
+        transition(incoming, IncomingStatus.INTERRUPTED, actor=actor, reason=reason.strip())
 
 
 # Partner actions ---------------------------------------------------------------------------------
@@ -492,11 +512,40 @@ def save_incoming(
     require_partner_coordinator(actor, organisation.pk)
     if incoming is not None and incoming.status != IncomingStatus.DECLARED:
         raise WorkflowError(_("Un·e volontaire validé·e par l'ANVT ne peut plus être modifié·e."))
+    refusal = rules.host_region_refusal(values.get("host_structure"), values.get("region", ""))
+    if refusal:
+        raise WorkflowError(refusal)
+    was_flagged = incoming is not None and incoming.flagged
     incoming = incoming or IncomingVolunteer(partner=organisation, declared_by=actor)
     for name, value in values.items():
         setattr(incoming, name, value)
-    incoming.save()
+    with transaction.atomic():
+        incoming.save()
+        # Read again: the host may have changed, and its verification with it.
+        incoming = IncomingVolunteer.objects.with_host_check().get(pk=incoming.pk)
+        if incoming.flagged and not was_flagged:
+            _tell_managers_of_unverified_host(incoming)
     return incoming
+
+
+def _tell_managers_of_unverified_host(incoming: IncomingVolunteer) -> None:
+    host = incoming.host_structure
+    queue(
+        Message(
+            user=manager,
+            event="incoming_unverified_host",
+            context={
+                "volunteer_name": str(incoming),
+                "partner": incoming.partner.name,
+                "host": host.name if host else incoming.host_structure_name,
+                "check": incoming.host_check,
+                "until": incoming.host_verified_until,
+                "arrival": incoming.arrival_date,
+            },
+            link=reverse("staff:incoming") + f"#incoming-{incoming.pk}",
+        )
+        for manager in programme_managers()
+    )
 
 
 def save_mission(

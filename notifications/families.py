@@ -52,6 +52,8 @@ EVENT_FAMILY = {
     "confirmation_reminder": PARTNER,
     "placement_decided": STAFF,
     "placement_escalated": STAFF,
+    # A foreign volunteer declared at a host structure ANVT has not verified (issue 21).
+    "incoming_unverified_host": STAFF,
     "date_corrected": APPLICATIONS,
     "mobility_item_refused": APPLICATIONS,
     "experience_rejected": APPLICATIONS,
@@ -90,6 +92,7 @@ EVENT_LABELS = {
     "confirmation_reminder": _("Rappel : affectation à confirmer"),
     "placement_decided": _("Réponse d'un partenaire ou d'une structure d'accueil"),
     "placement_escalated": _("Date limite de réponse dépassée"),
+    "incoming_unverified_host": _("Accueil chez une structure non vérifiée"),
     "date_corrected": _("Date de mission corrigée"),
     "mobility_item_refused": _("Dossier de départ : élément à reprendre"),
     "experience_rejected": _("Expérience non validée"),

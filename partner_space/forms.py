@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anvt import phones
 from anvt.forms import DateInput
+from missions import rules
 from missions.models import IncomingVolunteer
 from partners.models import PartnerOrganisation
 from volunteers.forms import UploadField
@@ -59,6 +60,14 @@ class InterruptForm(forms.Form):
     )
 
 
+class IncomingInterruptForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de l'interruption"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
 class IncomingForm(forms.ModelForm):
     class Meta:
         model = IncomingVolunteer
@@ -86,8 +95,12 @@ class IncomingForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host_structure"].queryset = PartnerOrganisation.objects.filter(
-            active=True, country="TG"
+        self.fields["host_structure"].queryset = PartnerOrganisation.objects.hosts_in_togo().filter(
+            active=True
+        )
+        self.fields["host_structure"].help_text = _(
+            "Les structures enregistrées par l'ANVT. Une structure absente de la liste ou dont la "
+            "vérification a pris fin est signalée à l'ANVT, qui peut demander des précisions."
         )
 
     def clean_passport_number(self):
@@ -120,4 +133,7 @@ class IncomingForm(forms.ModelForm):
             self.add_error(
                 "host_structure", _("Choisissez la structure d'accueil ou écrivez son nom.")
             )
+        refusal = rules.host_region_refusal(cleaned.get("host_structure"), cleaned.get("region"))
+        if refusal:
+            self.add_error("host_structure", refusal)
         return cleaned

@@ -40,10 +40,12 @@ from partner_space.access import (
 from partner_space.forms import (
     DeclineForm,
     IncomingForm,
+    IncomingInterruptForm,
     InterruptForm,
     PlacementDateForm,
     ReportForm,
 )
+from reciprocity import ledger
 from volunteers import reading
 from volunteers.models import Experience
 
@@ -334,7 +336,14 @@ def incoming_list(request, scope):
     return render(
         request,
         "partners/incoming_list.html",
-        {"scope": scope, "rows": scope.incoming().order_by("-arrival_date")},
+        {
+            "scope": scope,
+            "rows": scope.incoming()
+            .with_host_check()
+            .select_related("host_structure")
+            .order_by("-arrival_date"),
+            "interrupt_form": IncomingInterruptForm(),
+        },
     )
 
 
@@ -378,6 +387,41 @@ def _incoming_event(record):
 
 incoming_arrived = _incoming_event(services.record_incoming_arrival)
 incoming_completed = _incoming_event(services.complete_incoming)
+
+
+@coordinator_required
+@require_POST
+def incoming_interrupted(request, scope, pk: int):
+    incoming = get_incoming_for_partner(scope, pk)
+    form = IncomingInterruptForm(request.POST)
+
+    def interrupt():
+        values = valid(form, _("Indiquez le motif de l'interruption."))
+        services.interrupt_incoming(incoming, actor=request.user, reason=values["reason"])
+
+    act(request, interrupt, _("Interruption enregistrée."))
+    return redirect("partners:incoming")
+
+
+# Reciprocity -------------------------------------------------------------------------------------
+
+
+@partner_required
+def reciprocity(request, scope):
+    """The partner's own agreements with ANVT, and its own lines of the reciprocity ledger."""
+    organisation = scope.organisation
+    return render(
+        request,
+        "partners/reciprocity.html",
+        {
+            "scope": scope,
+            "agreements": organisation.agreements.order_by("-starts_on"),
+            "rows": ledger.lines(partner=organisation),
+            "stages": ledger.STAGES,
+            "today": timezone.localdate(),
+            "section": "reciprocity",
+        },
+    )
 
 
 # Mission offers ----------------------------------------------------------------------------------

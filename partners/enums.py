@@ -11,3 +11,24 @@ class OrganisationKind(models.TextChoices):
 class MembershipRole(models.TextChoices):
     COORDINATOR = "coordinator", _("Coordinateur·rice")
     VIEWER = "viewer", _("Lecteur·rice")
+
+
+class Region(models.TextChoices):
+    GRAND_LOME = "grand_lome", _("Grand Lomé")
+    MARITIME = "maritime", _("Maritime")
+    PLATEAUX = "plateaux", _("Plateaux")
+    CENTRALE = "centrale", _("Centrale")
+    KARA = "kara", _("Kara")
+    SAVANES = "savanes", _("Savanes")
+
+
+class LegalForm(models.TextChoices):
+    """The legal form of a host structure in Togo, as its registration papers say."""
+
+    ASSOCIATION = "association", _("Association déclarée")
+    NGO = "ngo", _("ONG agréée")
+    PUBLIC = "public", _("Établissement ou service public")
+    LOCAL_AUTHORITY = "local_authority", _("Collectivité territoriale")
+    COOPERATIVE = "cooperative", _("Coopérative ou groupement")
+    COMPANY = "company", _("Entreprise")
+    OTHER = "other", _("Autre")

@@ -1,8 +1,23 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Max, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
-from partners.enums import MembershipRole, OrganisationKind
+from partners.enums import LegalForm, MembershipRole, OrganisationKind, Region
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def hosts_in_togo(self):
+        return self.filter(kind=OrganisationKind.HOST_STRUCTURE, country="TG")
+
+    def with_verification(self):
+        """Each organisation with `verified_until`: the end of its latest verification by ANVT
+        (None when never verified), in the same query."""
+        return self.annotate(verified_until=Max("verifications__valid_until"))
 
 
 class PartnerOrganisation(models.Model):
@@ -15,6 +30,21 @@ class PartnerOrganisation(models.Model):
     contact_email = models.EmailField(_("e-mail de contact"), blank=True)
     contact_phone = models.CharField(_("téléphone de contact"), max_length=20, blank=True)
     active = models.BooleanField(_("active"), default=True)
+    # A host structure in Togo, as ANVT registers it before it may host foreign volunteers.
+    region = models.CharField(
+        _("région du Togo"), max_length=16, choices=Region.choices, blank=True
+    )
+    legal_form = models.CharField(
+        _("forme juridique"), max_length=20, choices=LegalForm.choices, blank=True
+    )
+    registration_number = models.CharField(
+        _("numéro d'enregistrement"),
+        max_length=60,
+        blank=True,
+        help_text=_("Récépissé de déclaration, agrément ou RCCM."),
+    )
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisation partenaire")
@@ -53,3 +83,105 @@ class PartnerMembership(models.Model):
     @property
     def is_coordinator(self) -> bool:
         return self.role == MembershipRole.COORDINATOR
+
+
+class HostVerification(models.Model):
+    """ANVT has checked a host structure in Togo (papers, premises, a referent) on one day, for a
+    period. Rows are kept: the latest says until when the structure may host."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.CASCADE,
+        related_name="verifications",
+        verbose_name=_("structure"),
+    )
+    verified_on = models.DateField(_("vérifiée le"))
+    valid_until = models.DateField(_("valable jusqu'au"))
+    note = models.TextField(_("ce qui a été vérifié"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("vérifiée par"),
+    )
+    created_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("vérification d'une structure d'accueil")
+        verbose_name_plural = _("vérifications des structures d'accueil")
+        ordering = ["-valid_until", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("verified_on")),
+                name="host_verification_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.verified_on} → {self.valid_until}"
+
+
+def verification_state(valid_until: datetime.date | None, today=None) -> str:
+    """ "verified", "lapsed" or "unverified", from the end of the latest verification."""
+    if valid_until is None:
+        return "unverified"
+    return "verified" if valid_until >= (today or timezone.localdate()) else "lapsed"
+
+
+class AgreementQuerySet(models.QuerySet):
+    def covering(self, year: int):
+        """Agreements in force at some point of that calendar year."""
+        return self.filter(starts_on__year__lte=year, ends_on__year__gte=year)
+
+
+class Agreement(models.Model):
+    """A partnership agreement (convention) between ANVT and a partner: its period, the
+    countries it covers, and how many volunteers each side undertakes to send every year."""
+
+    partner = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("partenaire"),
+    )
+    reference = models.CharField(_("référence"), max_length=60)
+    starts_on = models.DateField(_("début"))
+    ends_on = models.DateField(_("fin"))
+    countries = CountryField(_("pays couverts"), multiple=True)
+    quota_sent = models.PositiveSmallIntegerField(
+        _("volontaires envoyés du Togo, par an"),
+        help_text=_("Volontaires togolais·es partant chez le partenaire chaque année."),
+    )
+    quota_received = models.PositiveSmallIntegerField(
+        _("volontaires accueillis au Togo, par an"),
+        help_text=_("Volontaires du partenaire accueilli·e·s au Togo chaque année."),
+    )
+    note = models.TextField(_("remarques"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("saisi par"),
+    )
+    created_at = models.DateTimeField(_("saisi le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accord de partenariat")
+        verbose_name_plural = _("accords de partenariat")
+        ordering = ["partner__name", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="agreement_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partner} — {self.reference}"
+
+    def years(self) -> range:
+        return range(self.starts_on.year, self.ends_on.year + 1)

@@ -13,6 +13,7 @@ from missions.models import (
     Placement,
 )
 from mobility.models import MobilityItem, Workshop
+from partners.models import Agreement, PartnerOrganisation
 from volunteers.models import Document, Experience
 
 
@@ -87,3 +88,12 @@ def get_workshop_for_manager(user, pk: int) -> Workshop:
     return get_object_or_404(
         Workshop.objects.filter(contingent__in=Contingent.objects.visible_to(user)), pk=pk
     )
+
+
+def get_agreement_for_manager(user, pk: int) -> Agreement:
+    return get_object_or_404(Agreement.objects.select_related("partner"), pk=pk)
+
+
+def get_host_for_manager(user, pk: int) -> PartnerOrganisation:
+    """A host structure in Togo (the registry's rows only: another organisation is 404)."""
+    return get_object_or_404(PartnerOrganisation.objects.hosts_in_togo(), pk=pk)

@@ -140,9 +140,10 @@ def _flow(rows, direction: str, *, year: str, country: str, theme: str):
     )
 
 
-def flows() -> tuple[list[dict], list[dict]]:
+def flows() -> tuple[list[dict], list[dict], int]:
     """Volunteers sent abroad (departed placements) and received in Togo (incoming volunteers
-    past their declaration), per year, country and theme: both panels in one query."""
+    past their declaration), per year, country and theme, and how many running declarations are
+    at a host ANVT has not verified (issue 21): all in one query."""
     outgoing = _flow(
         Placement.objects.filter(
             status__in=[PlacementStatus.DEPARTED, PlacementStatus.ARRIVED, *PLACEMENT_ENDED]
@@ -159,8 +160,15 @@ def flows() -> tuple[list[dict], list[dict]]:
         country="nationality",
         theme="theme",
     )
-    panels = {"out": [], "in": []}
-    for row in outgoing.union(incoming, all=True).order_by():
+    flagged = _flow(
+        IncomingVolunteer.objects.flagged(),
+        "flagged",
+        year="arrival_date",
+        country="nationality",
+        theme="theme",
+    )
+    panels = {"out": [], "in": [], "flagged": []}
+    for row in outgoing.union(incoming, flagged, all=True).order_by():
         panels[row["direction"]].append(
             {
                 "year": row["year"],
@@ -171,7 +179,7 @@ def flows() -> tuple[list[dict], list[dict]]:
         )
     for rows in panels.values():
         rows.sort(key=lambda row: (-(row["year"] or 0), row["country"]))
-    return panels["out"], panels["in"]
+    return panels["out"], panels["in"], sum(row["n"] for row in panels["flagged"])
 
 
 def balances() -> dict[str, list[Bar]]:
@@ -212,11 +220,13 @@ def median_days_to_decision() -> float | None:
 
 def figures() -> dict:
     calls = list(Call.objects.order_by("-closes_at")[:6])
-    outgoing, incoming = flows()
+    outgoing, incoming, flagged = flows()
     return {
         "pipelines": call_pipelines(calls),
         "outgoing": outgoing,
         "incoming": incoming,
         **balances(),
         "median_days": median_days_to_decision(),
+        # Foreign volunteers declared at a host ANVT has not verified, or no longer (issue 21).
+        "flagged_incoming": flagged,
     }

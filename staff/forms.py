@@ -4,11 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP
 from alumni.enums import QuestionKind
+from anvt import phones
 from anvt.forms import DateInput, SafeModelMultipleChoiceField
 from missions.enums import MissionStatus, Recommendation
 from missions.models import Application, Call, Contingent, Mission
 from notifications.models import Notification
-from partners.models import PartnerOrganisation
+from partners.enums import OrganisationKind
+from partners.models import Agreement, PartnerOrganisation
+from reciprocity.services import agreement_refusal
 from selection.enums import ConflictKind, DecisionReason, Outcome
 from volunteers.enums import DocumentKind, NationalityStatus
 
@@ -409,3 +412,113 @@ class TallyFilterForm(forms.Form):
         self.fields["questionnaire"].choices = [(q.pk, str(q)) for q in questionnaires]
         self.fields["contingent"].queryset = contingents
         self.fields["contingent"].empty_label = _("Tous les contingents")
+
+
+# Reciprocity (issue 21) --------------------------------------------------------------------------
+
+
+class AgreementForm(forms.ModelForm):
+    """A partnership agreement; the partner is chosen when it is created, then fixed."""
+
+    partner = forms.ModelChoiceField(
+        label=_("Partenaire"),
+        queryset=PartnerOrganisation.objects.filter(kind=OrganisationKind.SENDING_AGENCY),
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "partner",
+            "reference",
+            "starts_on",
+            "ends_on",
+            "countries",
+            "quota_sent",
+            "quota_received",
+            "note",
+        ]
+        widgets = {
+            "starts_on": DateInput(),
+            "ends_on": DateInput(),
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["countries"].widget.attrs["size"] = 8
+        self.fields["countries"].help_text = _(
+            "Les pays où le partenaire envoie et d'où il reçoit des volontaires (Ctrl ou ⌘ pour "
+            "en choisir plusieurs)."
+        )
+        for name in ("quota_sent", "quota_received"):
+            # Said here, not only by the browser: a value typed below zero gets the rule's words.
+            self.fields[name].widget.attrs["min"] = 0
+        if self.instance.pk:
+            self.fields["partner"].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        refusal = agreement_refusal(cleaned.get("partner"), cleaned, excluding=self.instance.pk)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return cleaned
+
+
+class HostForm(forms.ModelForm):
+    class Meta:
+        model = PartnerOrganisation
+        fields = [
+            "name",
+            "region",
+            "city",
+            "legal_form",
+            "registration_number",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "active",
+        ]
+        labels = {"city": _("ville"), "active": _("peut accueillir des volontaires")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("region", "city", "legal_form", "contact_name"):
+            self.fields[name].required = True
+
+    def clean_contact_phone(self):
+        number = self.cleaned_data["contact_phone"]
+        if not number:
+            return number
+        parsed = phones.parse(number)
+        if parsed is None:
+            raise forms.ValidationError(_("Ce numéro de téléphone n'est pas valide."))
+        return parsed
+
+
+class HostVerificationForm(forms.Form):
+    verified_on = forms.DateField(label=_("Vérifiée le"), widget=DateInput())
+    valid_until = forms.DateField(label=_("Valable jusqu'au"), widget=DateInput())
+    note = forms.CharField(
+        label=_("Ce qui a été vérifié"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Pièces vues, visite des locaux, personne référente…"),
+    )
+
+
+class IncomingValidateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la validation"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class LedgerYearForm(forms.Form):
+    annee = forms.TypedChoiceField(label=_("Année"), coerce=int, choices=())
+
+    def __init__(self, *args, years=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["annee"].choices = [(year, year) for year in years]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from staff import alumni, mobility, selection, views
+from staff import alumni, mobility, reciprocity, selection, views
 
 app_name = "staff"
 
@@ -160,6 +160,15 @@ urlpatterns = [
     path("affectations/<int:pk>/corriger/", views.placement_correct, name="placement_correct"),
     path("accueil/", views.incoming, name="incoming"),
     path("accueil/<int:pk>/valider/", views.incoming_validate, name="incoming_validate"),
+    path("accueil/structures/", reciprocity.hosts, name="hosts"),
+    path("accueil/structures/nouvelle/", reciprocity.host_form, name="host_add"),
+    path("accueil/structures/<int:pk>/", reciprocity.host_form, name="host"),
+    path("accueil/structures/<int:pk>/verifier/", reciprocity.host_verify, name="host_verify"),
+    path("reciprocite/", reciprocity.ledger_page, name="ledger"),
+    path("reciprocite/export.csv", reciprocity.ledger_export, name="ledger_export"),
+    path("reciprocite/accords/", reciprocity.agreements, name="agreements"),
+    path("reciprocite/accords/nouveau/", reciprocity.agreement_form, name="agreement_add"),
+    path("reciprocite/accords/<int:pk>/", reciprocity.agreement_form, name="agreement"),
     path("tableau-de-bord/", views.dashboard, name="dashboard"),
     path("envois/", views.outbox, name="outbox"),
     path("envois/renvoyer/", views.outbox_retry, name="outbox_retry"),

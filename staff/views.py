@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Case, Prefetch, When
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,13 @@ from anvt.http import act, csv_response, pdf_response, valid
 from audit.services import record_access
 from missions import rules, services
 from missions.checking import start_batch
-from missions.enums import APPLICATION_REVIEWABLE, ApplicationStatus, MissionStatus, PlacementStatus
+from missions.enums import (
+    APPLICATION_REVIEWABLE,
+    ApplicationStatus,
+    IncomingStatus,
+    MissionStatus,
+    PlacementStatus,
+)
 from missions.forms import CorrectionForm, MissionForm, MissionLanguageFormSet
 from missions.models import (
     Application,
@@ -70,6 +76,7 @@ from staff.forms import (
     ContingentForm,
     DateForm,
     ExtendForm,
+    IncomingValidateForm,
     OutboxRetryForm,
     ReasonForm,
     ReviewForm,
@@ -653,21 +660,47 @@ def dashboard(request):
 
 @manager_required
 def incoming(request):
-    rows = IncomingVolunteer.objects.select_related("partner", "theme", "host_structure").order_by(
-        "status", "arrival_date"
+    """Every declaration; those at a host ANVT has not verified (or no longer) first, flagged,
+    or only them with ?signalees=1."""
+    waiting_first = Case(
+        When(status=IncomingStatus.DECLARED, then=0),
+        When(status=IncomingStatus.VALIDATED, then=1),
+        When(status=IncomingStatus.ARRIVED, then=2),
+        default=3,
     )
-    return render(request, "staff/incoming.html", {"rows": rows, "section": "incoming"})
+    rows = (
+        IncomingVolunteer.objects.with_host_check()
+        .select_related("partner", "theme", "host_structure")
+        .order_by(waiting_first, "-arrival_date")
+    )
+    flagged_only = request.GET.get("signalees") == "1"
+    flagged = IncomingVolunteer.objects.flagged().values_list("pk", flat=True)
+    if flagged_only:
+        rows = rows.filter(pk__in=flagged)
+    return render(
+        request,
+        "staff/incoming.html",
+        {
+            "rows": rows,
+            "flagged_count": len(flagged),
+            "flagged_only": flagged_only,
+            "validate_form": IncomingValidateForm(),
+            "section": "incoming",
+        },
+    )
 
 
 @manager_required
 @require_POST
 def incoming_validate(request, pk: int):
     item = get_incoming_for_manager(request.user, pk)
-    act(
-        request,
-        lambda: services.validate_incoming(item, actor=request.user),
-        _("Déclaration validée."),
-    )
+    form = IncomingValidateForm(request.POST)
+
+    def validate():
+        values = valid(form, _("Le motif est trop long."))
+        services.validate_incoming(item, actor=request.user, reason=values["reason"])
+
+    act(request, validate, _("Déclaration validée."))
     return redirect("staff:incoming")
 
 

@@ -18,7 +18,7 @@ from missions.models import (
     Theme,
 )
 from partners.enums import MembershipRole, OrganisationKind
-from partners.models import PartnerMembership, PartnerOrganisation
+from partners.models import HostVerification, PartnerMembership, PartnerOrganisation
 from tests import files
 from volunteers.enums import DocumentKind, NationalityStatus, Region
 from volunteers.models import Document, Experience, VolunteerProfile
@@ -59,6 +59,32 @@ class PartnerFactory(factory.django.DjangoModelFactory):
     kind = OrganisationKind.SENDING_AGENCY
     country = "FR"
     city = "Paris"
+
+
+class HostFactory(PartnerFactory):
+    """A host structure in Togo, registered and verified by ANVT for a year from today."""
+
+    class Meta:
+        model = PartnerOrganisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Structure d'accueil {n}")
+    kind = OrganisationKind.HOST_STRUCTURE
+    country = "TG"
+    city = "Kara"
+    region = Region.KARA
+    legal_form = "association"
+
+    @factory.post_generation
+    def verified(self, create, extracted, **kwargs):
+        """`verified=False`: never verified; a date: verified until that day."""
+        if not create or extracted is False:
+            return
+        today = timezone.localdate()
+        until = extracted or today + timedelta(days=365)
+        HostVerification.objects.create(
+            organisation=self, verified_on=min(today, until), valid_until=until
+        )
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -195,7 +221,7 @@ class IncomingFactory(factory.django.DjangoModelFactory):
     birth_date = date(2001, 9, 22)
     passport_number = "20FR12345"
     sending_organisation = "France Volontaires"
-    host_structure_name = "Association de Kara"
+    host_structure = factory.SubFactory(HostFactory)
     region = Region.KARA
     theme = factory.SubFactory(ThemeFactory)
     arrival_date = factory.LazyFunction(timezone.localdate)

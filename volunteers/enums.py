@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The regions of Togo: host structures are registered in one (partners), volunteers live in one.
+from partners.enums import Region  # noqa: F401 (re-exported)
+
 
 class Gender(models.TextChoices):
     FEMALE = "female", _("Femme")
@@ -13,15 +16,6 @@ class NationalityStatus(models.TextChoices):
     TOGOLESE_RESIDENT = "togolese_resident", _("Togolais·e résidant au Togo")
     TOGOLESE_DIASPORA = "togolese_diaspora", _("Togolais·e de la diaspora")
     FOREIGN = "foreign", _("Autre nationalité")
-
-
-class Region(models.TextChoices):
-    GRAND_LOME = "grand_lome", _("Grand Lomé")
-    MARITIME = "maritime", _("Maritime")
-    PLATEAUX = "plateaux", _("Plateaux")
-    CENTRALE = "centrale", _("Centrale")
-    KARA = "kara", _("Kara")
-    SAVANES = "savanes", _("Savanes")
 
 
 class EducationLevel(models.TextChoices):

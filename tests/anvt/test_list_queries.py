@@ -46,6 +46,7 @@ from tests.factories import (
     CallFactory,
     ContingentFactory,
     ExperienceFactory,
+    HostFactory,
     IncomingFactory,
     MissionFactory,
     PartnerFactory,
@@ -433,9 +434,11 @@ def incoming(url_name: str, *, waiting: bool = False):
             }
 
         def grow(numbers):
+            host = HostFactory()
             IncomingVolunteer.objects.bulk_create(
                 IncomingFactory.build(
                     partner=cast.org_a,
+                    host_structure=host,
                     theme=cast.theme,
                     last_name=mark(n),
                     passport_number=f"20FR{n:05d}",

@@ -74,7 +74,7 @@ from missions.queries import shared_documents
 from mobility.models import ChecklistItem, Workshop
 from notifications.models import Notification
 from notifications.services import UNSUBSCRIBE_SALT
-from partners.models import PartnerOrganisation
+from partners.models import Agreement, PartnerOrganisation
 from selection import links
 from selection.models import CommitteeMember, CommitteeSession, Declaration
 from staff.management.commands.seed_demo import CALL_TITLE, CONTINGENT_NAME, PDF
@@ -148,6 +148,10 @@ VISITOR = {
     # Anyone checks a certificate of completion: the form, and Afiwa's certificate.
     "certificate_lookup": page(),
     "certificate_verify": page(lambda d, u: [("valid", {"code": d.certificate_code})]),
+    # The programme's public figures, and their downloads.
+    "figures": page(),
+    "figures_csv": download(),
+    "figures_json": download(),
 }
 # Ama's referee (no account) opens the link that asks him to attest her experience.
 REFEREE = {"attestation": page(lambda d, u: [{"token": d.attestation_token}])}
@@ -295,8 +299,14 @@ STAFF = {
 MANAGER = {
     **STAFF,
     # Every application of the demo: each state shows other actions.
+    # (Not the 2025 cohort's, written in bulk for the public figures: the same page 44 times.)
     "staff:application": page(
-        lambda d, u: pks(Application.objects.select_related("volunteer").order_by("pk"), first_name)
+        lambda d, u: pks(
+            Application.objects.exclude(volunteer__email__startswith="cohorte-")
+            .select_related("volunteer")
+            .order_by("pk"),
+            first_name,
+        )
     ),
     "staff:calls": page(),
     "staff:call_create": page(),
@@ -320,7 +330,12 @@ MANAGER = {
     "staff:contingent": page(lambda d, u: [{"pk": d.contingent.pk}]),
     "staff:contingent_roster": download(lambda d, u: [{"pk": d.contingent.pk}]),
     "staff:placement": page(
-        lambda d, u: pks(Placement.objects.select_related("volunteer").order_by("pk"), first_name)
+        lambda d, u: pks(
+            Placement.objects.exclude(volunteer__email__startswith="cohorte-")
+            .select_related("volunteer")
+            .order_by("pk"),
+            first_name,
+        )
     ),
     "staff:mobility": page(lambda d, u: [{"pk": d.akouvi_placement.pk}]),
     "staff:readiness": page(lambda d, u: [{"pk": d.contingent.pk}]),
@@ -331,6 +346,20 @@ MANAGER = {
     "staff:checklist_item_add": page(),
     "staff:checklist_item": page(lambda d, u: [{"pk": d.checklist_item.pk}]),
     "staff:incoming": page(),
+    # Reciprocity: the ledger, the agreements, the host structures of Togo (one verified, one
+    # lapsed, one never verified).
+    "staff:ledger": page(),
+    "staff:ledger_export": download(),
+    "staff:agreements": page(),
+    "staff:agreement_add": page(),
+    "staff:agreement": page(lambda d, u: pks(Agreement.objects.order_by("pk")[:1])),
+    "staff:hosts": page(),
+    "staff:host_add": page(),
+    "staff:host": page(
+        lambda d, u: pks(
+            PartnerOrganisation.objects.hosts_in_togo().order_by("pk"), lambda r: r.city.lower()
+        )
+    ),
     "staff:dashboard": page(),
     "staff:outbox": page(),
 }
@@ -345,12 +374,18 @@ def partner_contingents(d, u):
 
 
 def partner_placements(d, u):
-    rows = Placement.objects.filter(contingent__partner=organisation_of(u))
+    rows = Placement.objects.filter(contingent__partner=organisation_of(u)).exclude(
+        volunteer__email__startswith="cohorte-"
+    )
     return pks(rows.select_related("volunteer").order_by("pk"), first_name)
 
 
 def partner_document(d, u):
-    placement = Placement.objects.filter(contingent__partner=organisation_of(u)).first()
+    placement = (
+        Placement.objects.filter(contingent__partner=organisation_of(u))
+        .exclude(volunteer__email__startswith="cohorte-")
+        .first()
+    )
     document = shared_documents(placement).first() if placement else None
     return [{"pk": placement.pk, "document_pk": document.pk}] if document else []
 
@@ -376,6 +411,7 @@ PARTNER = {
         lambda d, u: pks(Mission.objects.filter(partner=organisation_of(u), status="draft"))
     ),
     "partners:members": page(),
+    "partners:reciprocity": page(),
 }
 
 # URL names of the spaces that are not visited, each with its reason. "POST only" is checked:
@@ -436,6 +472,8 @@ SKIP = {
             "partners:placement_report_final",
             "partners:incoming_arrived",
             "partners:incoming_completed",
+            "partners:incoming_interrupted",
+            "staff:host_verify",
             "volunteers:apply",
             "volunteers:mobility_item",
             "volunteers:workshop_yes",
@@ -582,7 +620,7 @@ def complete_the_demo() -> SimpleNamespace:
             "passport_number": "C4F8R2K91",
             "sending_organisation": "Internationaler Jugendaustausch",
             "host_structure": lome,
-            "region": "maritime",
+            "region": "grand_lome",
             "theme": Theme.objects.get(slug="sante"),
             "arrival_date": today + timedelta(days=40),
             "departure_date": today + timedelta(days=300),

@@ -192,7 +192,14 @@ def test_incoming_volunteer_is_declared_edited_then_validated_by_anvt(
     client.force_login(manager)
     staff_list = client.get(reverse("staff:incoming"))
     assert "21FR99881" in staff_list.text
+    # The host was typed in, not chosen from ANVT's registry: validating it needs a reason.
     client.post(reverse("staff:incoming_validate", args=[incoming.pk]))
+    incoming.refresh_from_db()
+    assert incoming.status == "declared"
+    client.post(
+        reverse("staff:incoming_validate", args=[incoming.pk]),
+        {"reason": "Centre visité par l'antenne de Dapaong la semaine dernière."},
+    )
     incoming.refresh_from_db()
     assert incoming.status == "validated"
 

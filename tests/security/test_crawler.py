@@ -107,7 +107,10 @@ def demo(transactional_db, django_db_reset_sequences):
     with_totp(User.objects.get(email="coordinator@lome-solidarite.demo"))
     # The crawl tries the ids in IDS: they must be those of the demo's private objects.
     assert Application.objects.get(volunteer__email="ama@volontaire.demo").pk in IDS
-    assert Placement.objects.filter(pk__in=IDS).count() == Placement.objects.count()
+    # Every placement of the people below (the 2025 cohort behind the public figures has no
+    # one the crawl looks for).
+    people = Placement.objects.filter(volunteer__email__in=[p[0] for p in PEOPLE.values()])
+    assert set(people.values_list("pk", flat=True)) <= set(IDS)
     return User
 
 

@@ -8,8 +8,9 @@ redirect, a form shown again with its errors) not one row of the database has ch
 
 The domain is enumerated rather than drawn at random: the values below, every id a URL can take
 in the demo data, every role. A role that gets 404 (or the login page) for every id of a URL
-cannot reach its view: one body shows that; a role that reaches it gets every body, except at the
-ids that shut it out, where only the bodies carrying real ids are worth posting. Successes
+cannot reach its view: one body shows that; a role that reaches it gets every body at the first
+id it reaches, and the bodies whose ids may matter (none, missing, the two owners') at the others;
+at the ids that shut it out, only the bodies carrying real ids are worth posting. Successes
 may change the database, and do: the demo data is seeded again for each role.
 """
 
@@ -52,7 +53,7 @@ from missions.models import (
 from mobility.models import ChecklistItem, MobilityItem, Workshop, WorkshopInvitation
 from notifications.models import Notification
 from notifications.services import UNSUBSCRIBE_SALT
-from partners.models import PartnerOrganisation
+from partners.models import Agreement, PartnerOrganisation
 from selection import links as committee_links
 from selection.models import CommitteeMember, CommitteeSession
 from staff.management.commands.seed_demo import CALL_TITLE
@@ -79,6 +80,8 @@ NEEDS_TOTP = [email for role, email in ROLES.items() if role.startswith(("rev", 
 
 # Which model a URL's id designates, from the first word of the URL name that names one.
 URL_MODELS = [
+    ("agreement", Agreement),
+    ("staff:host", PartnerOrganisation),
     ("committee", CommitteeSession),
     ("certificate", Placement),
     ("mobility_", MobilityItem),
@@ -492,6 +495,7 @@ def demo(transactional_db):
             first(Notification.objects.exclude(user=ama)),
         ],
         PartnerOrganisation: [fv.pk, lome.pk],
+        Agreement: [first(Agreement.objects.filter(partner=fv))],
         Theme: list(Theme.objects.order_by("pk").values_list("pk", flat=True)),
         User: [ama.pk, kossi.pk],
         MobilityItem: list(MobilityItem.objects.order_by("pk").values_list("pk", flat=True)[:3]),
@@ -533,6 +537,7 @@ def post_everywhere(role, rows, tokens) -> tuple[int, list[str]]:
     probe = every_body[1]  # junk in every field, and junk files
     others = [body for body in every_body if body is not probe]
     ids_only = [body for body in others if body[0].startswith("ids of")]
+    with_ids = [body for body in others if not body[0].startswith("junk")]
     models = tables()
     posts, problems, state = 0, [], fingerprint(models)
 
@@ -561,11 +566,20 @@ def post_everywhere(role, rows, tokens) -> tuple[int, list[str]]:
         # One body shows a refusal where the role has no access; where it has, every body. Where
         # one id or token of the URL shuts the role out, the ids of the bodies may still open a
         # door (a view may look up an id it is sent): those bodies only, not junk after junk.
+        # Junk is about the form, not the row: it goes to the first id the role reaches; the
+        # other ids it reaches get the bodies whose ids may matter.
         outs = [shut_out(post(url, *probe)) for url in urls]
         if all(outs):
             continue
+        junk_sent = False
         for url, out in zip(urls, outs, strict=True):
-            for label, build in ids_only if out else others:
+            if out:
+                chosen = ids_only
+            elif junk_sent:
+                chosen = with_ids
+            else:
+                chosen, junk_sent = others, True
+            for label, build in chosen:
                 post(url, label, build)
     return posts, problems
 

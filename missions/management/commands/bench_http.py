@@ -108,7 +108,12 @@ class Command(BaseCommand):
             wait_until_up(base, server)
             weight = self._first_visit_weight(base)
             results = {}
-            for name, path in (("missions", "/missions/"), ("bare", "/bench/bare/")):
+            # The public figures (issue 21): kept in the cache like /missions/.
+            for name, path in (
+                ("missions", "/missions/"),
+                ("figures", "/chiffres/"),
+                ("bare", "/bench/bare/"),
+            ):
                 self._load(wrk, script, base + path, 2, connections)  # warm-up
                 results[name] = self._load(wrk, script, base + path, seconds, connections)
         finally:
@@ -129,12 +134,16 @@ class Command(BaseCommand):
             "missions_p50_ms": results["missions"]["p50_ms"],
             "missions_p95_ms": results["missions"]["p95_ms"],
             "missions_p99_ms": results["missions"]["p99_ms"],
+            "figures_rps": results["figures"]["rps"],
+            "figures_ratio": round(results["figures"]["rps"] / results["bare"]["rps"], 3),
+            "figures_p95_ms": results["figures"]["p95_ms"],
             "bare_p95_ms": results["bare"]["p95_ms"],
             "mission_list_first_visit_bytes": weight["total"],
             "mission_list_parts": weight["parts"],
         }
         self.stdout.write(
             f"/missions/: {result['missions_rps']} req/s (p95 {result['missions_p95_ms']} ms); "
+            f"/chiffres/: {result['figures_rps']} req/s (p95 {result['figures_p95_ms']} ms); "
             f"bare view: {result['bare_rps']} req/s; ratio {result['ratio']}. "
             f"First visit of /missions/: {weight['total']} bytes."
         )

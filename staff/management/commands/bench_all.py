@@ -5,6 +5,8 @@ import io
 import json
 import os
 import platform
+import statistics
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from django.urls import reverse
 
 from missions.management.commands.bench_eligibility import BENCH_CALL
 from missions.models import Call
+from reciprocity import funnel
 from staff.management.commands.bench_staff import BENCH_MANAGER
 
 RESULTS = Path(settings.BASE_DIR) / "benchmarks" / "results"
@@ -58,12 +61,31 @@ class Command(BaseCommand):
             self.stdout.write(output.getvalue().strip().splitlines()[-2])
             results[key] = last_json(output.getvalue())
         results["queries_per_page"] = self.queries_per_page()
+        results["figures_build"] = self.figures_build()
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "latest.json").write_text(
             json.dumps(results, indent=2, ensure_ascii=False) + "\n"
         )
         (RESULTS / "latest.md").write_text(markdown(results))
         self.stdout.write(markdown(results))
+
+    def figures_build(self) -> dict:
+        """The public figures of the year of the large call built without the cache: the median
+        of five builds, and their queries."""
+        year = Call.objects.get(title=BENCH_CALL).closes_at.year
+        timings = []
+        for _n in range(5):
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                data = funnel.figures(year)
+                timings.append(time.perf_counter() - start)
+        applied = data["tables"][0].total[0]
+        return {
+            "year": year,
+            "applications": applied,
+            "median_ms": round(statistics.median(timings) * 1000, 1),
+            "queries": len(queries),
+        }
 
     def queries_per_page(self) -> dict[str, int]:
         """SQL queries of each list page, on the large data set."""
@@ -72,6 +94,7 @@ class Command(BaseCommand):
         volunteer = call.applications.select_related("volunteer").first().volunteer
         pages = {
             "public mission list": (None, reverse("missions:catalogue")),
+            "public figures": (None, reverse("figures")),
             "staff applications (one call)": (
                 manager,
                 f"{reverse('staff:applications')}?call={call.pk}",
@@ -189,6 +212,14 @@ def markdown(r: dict) -> str:
             "Outbox under faults (2 workers, one killed, the broker restarted)",
             f"{f['sent']}/{f['count']} sent, {f['lost']} lost, {f['duplicated']} duplicated",
             f"last fault to last delivery: {f['recovery_seconds']} s (target at most 90 s)",
+        ),
+        (
+            f"Public figures (`/chiffres/`) under gunicorn, cache: {h['cache']}; built without "
+            f"the cache on {r['figures_build']['applications']} applications",
+            f"ratio {h['figures_ratio']} ({h['figures_rps']} vs {h['bare_rps']} req/s), "
+            f"p95 {h['figures_p95_ms']} ms; one build {r['figures_build']['median_ms']} ms, "
+            f"{r['figures_build']['queries']} queries",
+            "queries constant (asserted in tests/reciprocity)",
         ),
         (
             "Mission list, first visit",

@@ -40,6 +40,7 @@ from notifications import services as notification_services
 from notifications.models import SmsNumber
 from partners.enums import MembershipRole, OrganisationKind
 from partners.models import PartnerMembership, PartnerOrganisation
+from reciprocity import services as reciprocity_services
 from selection import links
 from selection import services as selection_services
 from selection.enums import SessionStatus
@@ -230,6 +231,8 @@ COMMITTEE_PROFILES = [
     ("komi@volontaire.demo", "male", "plateaux", "togolese_resident", "TG"),
     ("efua@volontaire.demo", "female", "maritime", "togolese_resident", "TG"),
 ]
+KPALIME = "Centre de santé communautaire de Kpalimé"
+COHORT_EMAIL = "cohorte-2025-%02d@volontaire.demo"
 PAST_CALL_TITLE = "VIR 2026 — Belgique (premier appel)"
 OUTSIDE_MEMBER = (
     "Jean-Paul Durand",
@@ -363,10 +366,12 @@ class Command(BaseCommand):
         self._sms_numbers()
         self._contingent(call, partners["France Volontaires"])
         self._things_to_fix(call)
+        self._reciprocity(partners)
         self._incoming(partners["Association Lomé Solidarité"])
         self._committee(call, missions)
         self._attestations()
         self._alumni(partners["France Volontaires"])
+        self._cohort_2025(partners["France Volontaires"])
 
     def _alumni(self, partner):
         """Afiwa's mission in Dakar, over five months ago: her certificate issued, the
@@ -481,6 +486,209 @@ class Command(BaseCommand):
             },
         )
         retention.run(today)
+
+    def _reciprocity(self, partners):
+        """Issue 21: the host structures of Togo in ANVT's registry (one verified, one whose
+        verification lapsed, one never verified), France Volontaires' agreements, and a
+        volunteer it declares at the lapsed host: flagged, the managers told."""
+        if PartnerOrganisation.objects.filter(name=KPALIME).exists():
+            return
+        User = get_user_model()
+        manager = User.objects.get(email="manager@anvt.demo")
+        today = timezone.localdate()
+        lome = partners["Association Lomé Solidarité"]
+        reciprocity_services.save_host(
+            lome,
+            actor=manager,
+            values={
+                "region": "grand_lome",
+                "legal_form": "association",
+                "registration_number": "Récépissé n° 0457/MATDCL-SG-DAPSC",
+                "contact_name": "Kafui Lawson",
+                "contact_phone": "+22890112233",
+            },
+        )
+        reciprocity_services.verify_host(
+            lome,
+            actor=manager,
+            verified_on=today - timedelta(days=200),
+            valid_until=today + timedelta(days=530),
+            note="Récépissé, statuts et locaux vus ; référente : Kafui Lawson.",
+        )
+        kpalime = reciprocity_services.save_host(
+            None,
+            actor=manager,
+            values={
+                "name": KPALIME,
+                "region": "plateaux",
+                "city": "Kpalimé",
+                "legal_form": "association",
+                "contact_name": "Yawo Adjavon",
+                "contact_email": "contact@sante-kpalime.demo",
+                "active": True,
+            },
+        )
+        reciprocity_services.verify_host(
+            kpalime,
+            actor=manager,
+            verified_on=today - timedelta(days=800),
+            valid_until=today - timedelta(days=35),
+            note="Visite du centre ; agrément du ministère de la Santé.",
+        )
+        reciprocity_services.save_host(
+            None,
+            actor=manager,
+            values={
+                "name": "Jeunesse Active des Savanes",
+                "region": "savanes",
+                "city": "Dapaong",
+                "legal_form": "ngo",
+                "contact_name": "Lardja Bawa",
+                "active": True,
+            },
+        )
+        fv = partners["France Volontaires"]
+        for reference, starts, ends, countries, sent, received in (
+            ("CONV-FV-2022", date(2022, 1, 1), date(2024, 12, 31), ["FR"], 8, 6),
+            ("CONV-FV-2025", date(2025, 1, 1), date(2027, 12, 31), ["FR", "SN", "BE"], 12, 12),
+        ):
+            reciprocity_services.save_agreement(
+                None,
+                actor=manager,
+                partner=fv,
+                values={
+                    "reference": reference,
+                    "starts_on": starts,
+                    "ends_on": ends,
+                    "countries": countries,
+                    "quota_sent": sent,
+                    "quota_received": received,
+                    "note": "Convention de réciprocité ANVT – France Volontaires.",
+                },
+            )
+        services.save_incoming(
+            None,
+            actor=User.objects.get(email="coordinator@france-volontaires.demo"),
+            organisation=fv,
+            values={
+                "first_name": "Léa",
+                "last_name": "Moreau",
+                "nationality": "FR",
+                "birth_date": date(2002, 3, 14),
+                "passport_number": "21FR77310",
+                "sending_organisation": "France Volontaires",
+                "host_structure": kpalime,
+                "region": "plateaux",
+                "theme": Theme.objects.get(slug="ecologie"),
+                "arrival_date": today + timedelta(days=40),
+                "departure_date": today + timedelta(days=40 + 300),
+                "emergency_contact_name": "Hélène Moreau",
+                "emergency_contact_phone": "+33698765432",
+            },
+        )
+
+    def _cohort_2025(self, partner):
+        """The whole 2025 cohort of the Senegal call, as the public figures and the ledger
+        count it: 44 applicants (bulk-written, no account to sign in to), 10 of whom left with
+        France Volontaires, and 14 French, Belgian, Canadian and Swiss volunteers received in
+        Lomé that year."""
+        if get_user_model().objects.filter(email=COHORT_EMAIL % 1).exists():
+            return
+        call = Call.objects.get(title="VIR 2025 — Sénégal")
+        mission = call.missions.get()
+        lome = PartnerOrganisation.objects.get(name="Association Lomé Solidarité")
+        User = get_user_model()
+        users = User.objects.bulk_create(
+            User(
+                email=COHORT_EMAIL % n,
+                name=f"Volontaire 2025 n° {n}",
+                password="!",  # no password: these accounts only carry the figures
+                is_active=False,
+            )
+            for n in range(1, 45)
+        )
+        regions = ["grand_lome"] * 14 + ["maritime"] * 6 + ["plateaux"] * 7 + ["centrale"] * 5
+        regions += ["kara"] * 6 + ["savanes"] * 2 + [""] * 4
+        VolunteerProfile.objects.bulk_create(
+            VolunteerProfile(
+                user=user,
+                first_name=f"Volontaire {index + 1}",
+                last_name="Cohorte 2025",
+                gender=["female", "male"][index % 2] if index != 43 else "undisclosed",
+                region=regions[(index * 7) % 44],
+                nationality_status="togolese_diaspora"
+                if regions[(index * 7) % 44] == ""
+                else "togolese_resident",
+                birth_date=date(2001 + index % 4, 1 + index % 12, 1 + index % 28),
+            )
+            for index, user in enumerate(users)
+        )
+        # 9 completed, 1 interrupted, 2 selected who did not leave, 8 on the waiting list,
+        # 10 not retained, 14 not eligible.
+        statuses = ["completed"] * 9 + ["interrupted"] + ["selected"] * 2 + ["waitlisted"] * 8
+        statuses += ["rejected"] * 10 + ["ineligible"] * 14
+        submitted = call.closes_at - timedelta(days=3)
+        applications = Application.objects.bulk_create(
+            Application(
+                volunteer=user,
+                call=call,
+                status=statuses[index],
+                submitted_at=submitted,
+                decided_at=submitted + timedelta(days=30),
+                motivation="Candidature de la cohorte 2025.",
+            )
+            for index, user in enumerate(users)
+        )
+        departed = [a for a in applications if a.status in ("completed", "interrupted")]
+        contingent = Contingent.objects.create(
+            call=call,
+            partner=partner,
+            name="VIR 2025 — Sénégal (cohorte)",
+            capacity=len(departed),
+            seats_taken=len(departed),
+            status="completed",
+            planned_departure=mission.start_date,
+        )
+        Placement.objects.bulk_create(
+            Placement(
+                contingent=contingent,
+                application=application,
+                volunteer_id=application.volunteer_id,
+                mission=mission,
+                status=application.status,
+                actual_departure=mission.start_date,
+                arrival_date=mission.start_date + timedelta(days=1),
+                return_date=mission.end_date
+                if application.status == "completed"
+                else mission.start_date + timedelta(days=60),
+                interruption_reason=""
+                if application.status == "completed"
+                else "Raison de santé dans la famille.",
+            )
+            for application in departed
+        )
+        themes = list(Theme.objects.order_by("position"))
+        start = date(call.closes_at.year, 2, 1)
+        IncomingVolunteer.objects.bulk_create(
+            IncomingVolunteer(
+                partner=partner,
+                first_name=f"Volontaire {n}",
+                last_name="Accueil 2025",
+                nationality=nationality,
+                birth_date=date(2000, 1 + n % 12, 10),
+                passport_number=f"25AC{n:05d}",
+                sending_organisation=partner.name,
+                host_structure=lome,
+                region="grand_lome",
+                theme=themes[n % len(themes)],
+                arrival_date=start + timedelta(days=9 * n),
+                departure_date=start + timedelta(days=9 * n + 120),
+                emergency_contact_name="Contact d'urgence",
+                emergency_contact_phone="+33612345678",
+                status="completed",
+            )
+            for n, nationality in enumerate(["FR"] * 8 + ["BE"] * 3 + ["CA"] * 2 + ["CH"])
+        )
 
     def _attestations(self):
         """Every experience names its referee. Efua's host attested hers, Edem's corrected the
