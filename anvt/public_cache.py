@@ -47,6 +47,9 @@ from django.utils.translation import get_language
 logger = logging.getLogger(__name__)
 
 STAMP_KEY = "public-pages:stamp"
+# Headers of a kept response that say what it is (a download's name, who may read it): kept and
+# sent again with it. Nothing about the visitor.
+KEPT_HEADERS = ("Content-Disposition", "Access-Control-Allow-Origin")
 
 
 def invalidate() -> None:
@@ -107,8 +110,10 @@ def _finish(request, response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _answer(request, content, content_type, etag, built) -> HttpResponse:
+def _answer(request, content, content_type, etag, built, headers=None) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
+    for name, value in (headers or {}).items():
+        response[name] = value
     response["ETag"] = etag
     response["Last-Modified"] = http_date(built)
     return _finish(
@@ -149,7 +154,12 @@ def public_page(
             entry = found.get(key)
             if entry and entry["stamp"] == current and time.time() < entry["expires"]:
                 return _answer(
-                    request, entry["content"], entry["content_type"], entry["etag"], entry["built"]
+                    request,
+                    entry["content"],
+                    entry["content_type"],
+                    entry["etag"],
+                    entry["built"],
+                    entry.get("headers"),
                 )
 
             # Read before the page is built: a call that opens or closes while it is being
@@ -177,6 +187,7 @@ def public_page(
                     "etag": etag,
                     "content": response.content,
                     "content_type": response["Content-Type"],
+                    "headers": {name: response[name] for name in KEPT_HEADERS if name in response},
                 }
                 try:
                     cache.set(key, entry, lifetime + 1)

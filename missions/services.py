@@ -515,11 +515,22 @@ def save_incoming(
     refusal = rules.host_region_refusal(values.get("host_structure"), values.get("region", ""))
     if refusal:
         raise WorkflowError(refusal)
-    was_flagged = incoming is not None and incoming.flagged
-    incoming = incoming or IncomingVolunteer(partner=organisation, declared_by=actor)
-    for name, value in values.items():
-        setattr(incoming, name, value)
     with transaction.atomic():
+        was_flagged = False
+        if incoming is not None:
+            # Read again under a lock: a manager may have validated it meanwhile, and the form
+            # has already set the new values on the object it was given.
+            stored = IncomingVolunteer.objects.select_for_update().get(pk=incoming.pk)
+            if stored.status != IncomingStatus.DECLARED:
+                raise WorkflowError(
+                    _("Un·e volontaire validé·e par l'ANVT ne peut plus être modifié·e.")
+                )
+            was_flagged = stored.flagged
+            incoming = stored
+        else:
+            incoming = IncomingVolunteer(partner=organisation, declared_by=actor)
+        for name, value in values.items():
+            setattr(incoming, name, value)
         incoming.save()
         # Read again: the host may have changed, and its verification with it.
         incoming = IncomingVolunteer.objects.with_host_check().get(pk=incoming.pk)

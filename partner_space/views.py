@@ -416,7 +416,7 @@ def reciprocity(request, scope):
         {
             "scope": scope,
             "agreements": organisation.agreements.order_by("-starts_on"),
-            "rows": ledger.lines(partner=organisation),
+            "rows": ledger.lines(partner=organisation, as_partner=True),
             "stages": ledger.STAGES,
             "today": timezone.localdate(),
             "section": "reciprocity",

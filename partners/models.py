@@ -115,6 +115,7 @@ class HostVerification(models.Model):
             models.CheckConstraint(
                 condition=Q(valid_until__gte=F("verified_on")),
                 name="host_verification_ends_after_it_starts",
+                violation_error_message=_("La validité ne peut pas finir avant la vérification."),
             ),
         ]
 
@@ -157,7 +158,9 @@ class Agreement(models.Model):
         _("volontaires accueillis au Togo, par an"),
         help_text=_("Volontaires du partenaire accueilli·e·s au Togo chaque année."),
     )
-    note = models.TextField(_("remarques"), blank=True)
+    note = models.TextField(
+        _("remarques"), blank=True, help_text=_("Le partenaire les lit avec l'accord.")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -176,7 +179,9 @@ class Agreement(models.Model):
         ordering = ["partner__name", "-starts_on"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="agreement_ends_after_it_starts"
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="agreement_ends_after_it_starts",
+                violation_error_message=_("L'accord ne peut pas finir avant de commencer."),
             ),
         ]
 

@@ -5,23 +5,23 @@ goes through `disclosure.protect`: no small count, and none that subtraction wou
 
 The year of an application is the year its call closed (and its contingents are that call's);
 of a foreign volunteer, the year they arrived. Seven queries, whatever the number of
-applications. Nobody belongs to a contingent before being selected: the stages before that are
-counted per call, the departures and completions per contingent too.
+applications. Nobody belongs to a contingent before being selected, so the funnel is counted per
+call, each call named with the contingents it formed.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
-from missions.enums import ApplicationStatus, IncomingStatus, PlacementStatus
+from missions.enums import ApplicationStatus, IncomingStatus
 from missions.models import Application, Call, Contingent, IncomingVolunteer, Theme
-from reciprocity.disclosure import THRESHOLD, protect
+from reciprocity.disclosure import THRESHOLD, protect_together
 from volunteers.enums import Gender, NationalityStatus, Region
 
 A = ApplicationStatus
@@ -50,13 +50,8 @@ SHORT = {
     "departed": pgettext_lazy("column", "Part."),
     "completed": pgettext_lazy("column", "Term."),
 }
-PLACEMENT_AWAY_OR_ENDED = [
-    PlacementStatus.DEPARTED,
-    PlacementStatus.ARRIVED,
-    PlacementStatus.COMPLETED,
-    PlacementStatus.INTERRUPTED,
-]
 NOT_SAID = "none"
+OTHERS = "others"
 RESIDENCE = [
     (NationalityStatus.TOGOLESE_RESIDENT, _("Au Togo")),
     (NationalityStatus.TOGOLESE_DIASPORA, _("Diaspora")),
@@ -108,23 +103,36 @@ def years() -> list[int]:
     return sorted(found, reverse=True)
 
 
-def _table(key, title, header, categories, counts, stages=STAGES) -> Table:
-    """`categories`: (value, label) in the order shown, every one of them even when empty (a
-    row that appears only when someone is in it would say so); `counts`: {value: [per stage]}."""
-    width = len(stages)
-    cells, totals = protect([counts.get(value, [0] * width) for value, _label in categories], width)
-    return Table(
-        key=key,
-        title=str(title),
-        header=str(header),
-        columns=[str(label) for _key, label, _q in stages],
-        short=[str(SHORT[key]) for key, _label, _q in stages],
-        rows=[
-            (str(label), [cell.published() for cell in row])
-            for (_value, label), row in zip(categories, cells, strict=True)
+def _tables(specs: list[tuple], columns: list[tuple[str, str]]) -> list[Table]:
+    """Tables of the same people, protected together (`disclosure.protect_together`). Each spec
+    is (key, title, header, categories, counts): `categories` are (value, label) in the order
+    shown, every one of them even when empty (a row that appears only when someone is in it
+    would say so); `counts` are {value: [one count per column]}. `columns`: (full, short)."""
+    width = len(columns)
+    protected = protect_together(
+        [
+            [counts.get(value, [0] * width) for value, _label in categories]
+            for _key, _title, _header, categories, counts in specs
         ],
-        total=[cell.published() for cell in totals],
+        width,
     )
+    return [
+        Table(
+            key=key,
+            title=str(title),
+            header=str(header),
+            columns=[str(full) for full, _short in columns],
+            short=[str(short) for _full, short in columns],
+            rows=[
+                (str(label), [cell.published() for cell in row])
+                for (_value, label), row in zip(categories, cells, strict=True)
+            ],
+            total=[cell.published() for cell in totals],
+        )
+        for (key, title, header, categories, counts), (cells, totals) in zip(
+            specs, protected, strict=True
+        )
+    ]
 
 
 def figures(year: int) -> dict:
@@ -159,57 +167,47 @@ def figures(year: int) -> dict:
             for index, n in enumerate(stages):
                 by[name][value][index] += n
 
+    # Each call with the contingents it formed: nobody belongs to a contingent before being
+    # selected, and a contingent's own counts would give back its call's by subtraction.
     calls = list(
         Call.objects.filter(closes_at__year=year, applications__submitted_at__isnull=False)
         .distinct()
         .order_by("closes_at", "pk")
         .only("pk", "title")
+        .prefetch_related(Prefetch("contingents", queryset=Contingent.objects.order_by("name")))
     )
-    tables = [
-        _table(
-            "call",
-            _("Par appel à candidatures"),
-            _("Appel"),
-            [(c.pk, c.title) for c in calls],
-            by["call"],
-        ),
-        _table(
-            "region",
-            _("Par région du Togo"),
-            _("Région"),
-            [*Region.choices, (NOT_SAID, _("Non renseignée (dont la diaspora)"))],
-            by["region"],
-        ),
-        _table(
-            "gender",
-            _("Par genre"),
-            _("Genre"),
-            [*Gender.choices, (NOT_SAID, _("Non renseigné"))],
-            by["gender"],
-        ),
-        _table(
-            "residence", _("Résident·e·s et diaspora"), _("Résidence"), RESIDENCE, by["residence"]
-        ),
-    ]
-
-    # The contingents the year's calls formed: who left with each, and who completed.
-    contingents = list(
-        Contingent.objects.filter(call__closes_at__year=year)
-        .annotate(
-            departed=Count("placements", filter=Q(placements__status__in=PLACEMENT_AWAY_OR_ENDED)),
-            completed=Count("placements", filter=Q(placements__status=PlacementStatus.COMPLETED)),
-        )
-        .order_by("call__closes_at", "name", "pk")
-    )
-    tables.append(
-        _table(
-            "contingent",
-            _("Par contingent"),
-            _("Contingent"),
-            [(c.pk, c.name) for c in contingents],
-            {c.pk: [c.departed, c.completed] for c in contingents},
-            stages=STAGES[3:],
-        )
+    tables = _tables(
+        [
+            (
+                "call",
+                _("Par appel et ses contingents"),
+                _("Appel"),
+                [(c.pk, _call_label(c)) for c in calls],
+                by["call"],
+            ),
+            (
+                "region",
+                _("Par région du Togo"),
+                _("Région"),
+                [*Region.choices, (NOT_SAID, _("Non renseignée (dont la diaspora)"))],
+                by["region"],
+            ),
+            (
+                "gender",
+                _("Par genre"),
+                _("Genre"),
+                [*Gender.choices, (NOT_SAID, _("Non renseigné"))],
+                by["gender"],
+            ),
+            (
+                "residence",
+                _("Résident·e·s et diaspora"),
+                _("Résidence"),
+                RESIDENCE,
+                by["residence"],
+            ),
+        ],
+        [(label, SHORT[key]) for key, label, _q in STAGES],
     )
 
     received = (
@@ -222,22 +220,40 @@ def figures(year: int) -> dict:
     for row in received:
         nationality[row["nationality"]] += row["n"]
         theme[row["theme"]] += row["n"]
+    # A nationality of fewer than five people joins the others: its row alone would say that
+    # someone of that country came.
+    shown = sorted(
+        (code for code, n in nationality.items() if n >= THRESHOLD),
+        key=lambda code: str(countries.name(code)),
+    )
+    nationalities = {code: [nationality[code]] for code in shown}
+    nationalities[OTHERS] = [sum(n for code, n in nationality.items() if code not in shown)]
     themes = list(
         Theme.objects.filter(Q(active=True) | Q(pk__in=list(theme))).order_by("position", "pk")
     )
-    inbound = [
-        _inbound(
-            "nationality",
-            _("Par nationalité"),
-            _("Nationalité"),
-            sorted(
-                ((code, countries.name(code)) for code in nationality),
-                key=lambda item: str(item[1]),
+    received_label = _("Volontaires accueilli·e·s")
+    inbound = _tables(
+        [
+            (
+                "nationality",
+                _("Par nationalité"),
+                _("Nationalité"),
+                [
+                    *((code, countries.name(code)) for code in shown),
+                    (OTHERS, _("Autres nationalités")),
+                ],
+                nationalities,
             ),
-            nationality,
-        ),
-        _inbound("theme", _("Par thème"), _("Thème"), [(t.pk, t.name) for t in themes], theme),
-    ]
+            (
+                "theme",
+                _("Par thème"),
+                _("Thème"),
+                [(t.pk, t.name) for t in themes],
+                {pk: [n] for pk, n in theme.items()},
+            ),
+        ],
+        [(received_label, received_label)],
+    )
     return {
         "year": year,
         "computed_at": timezone.now(),
@@ -251,20 +267,11 @@ def figures(year: int) -> dict:
     }
 
 
-def _inbound(key, title, header, categories, counts) -> Table:
-    cells, totals = protect([[counts.get(value, 0)] for value, _label in categories], 1)
-    return Table(
-        key=key,
-        title=str(title),
-        header=str(header),
-        columns=[str(_("Volontaires accueilli·e·s"))],
-        short=[str(_("Volontaires accueilli·e·s"))],
-        rows=[
-            (str(label), [row[0].published()])
-            for (_value, label), row in zip(categories, cells, strict=True)
-        ],
-        total=[cell.published() for cell in totals],
-    )
+def _call_label(call) -> str:
+    names = [contingent.name for contingent in call.contingents.all()]
+    if not names:
+        return call.title
+    return _("%(call)s (contingents : %(names)s)") % {"call": call.title, "names": ", ".join(names)}
 
 
 def as_json(data: dict) -> dict:

@@ -12,6 +12,7 @@ yearly quota of the partner's agreements. Four queries, whatever the number of r
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Case, Count, F, OuterRef, Subquery, When
 from django.db.models.functions import Coalesce, ExtractYear
@@ -118,11 +119,30 @@ def _received():
     ).order_by()
 
 
-def lines(*, year: int | None = None, partner: PartnerOrganisation | None = None) -> list[Line]:
+def yearly_quota(quota: int, starts: date, ends: date, year: int) -> int:
+    """The share of a yearly quota that falls in `year`: all of it for a year the agreement
+    covers whole, in proportion to its days otherwise (an agreement ending on 30 June and the
+    next one starting on 1 July share that year's quota instead of each counting it whole)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    days = (min(ends, last) - max(starts, first)).days + 1
+    if days <= 0:
+        return 0
+    return round(quota * days / ((last - first).days + 1))
+
+
+def lines(
+    *,
+    year: int | None = None,
+    partner: PartnerOrganisation | None = None,
+    as_partner: bool = False,
+) -> list[Line]:
     """The ledger's lines for one year (every partner with a flow or an agreement that year),
     or for one partner (every year), or both. Sorted by year, newest first, then by name; the
-    line of volunteers whose sender is no partner (partner None) comes last."""
+    line of volunteers whose sender is no partner (partner None) comes last. `as_partner`: as
+    the partner sees it, without the placements ANVT is still planning (not yet proposed)."""
     sent = _sent()
+    if as_partner:
+        sent = sent.exclude(status=PlacementStatus.PLANNED)
     received = _received()
     agreements = Agreement.objects.all()
     if year is not None:
@@ -152,8 +172,10 @@ def lines(*, year: int | None = None, partner: PartnerOrganisation | None = None
         for agreement_year in agreement.years():
             if year is not None and agreement_year != year:
                 continue
-            quotas[agreement.partner_id, agreement_year][0] += agreement.quota_sent
-            quotas[agreement.partner_id, agreement_year][1] += agreement.quota_received
+            for index, quota in enumerate((agreement.quota_sent, agreement.quota_received)):
+                quotas[agreement.partner_id, agreement_year][index] += yearly_quota(
+                    quota, agreement.starts_on, agreement.ends_on, agreement_year
+                )
     for (partner_id, quota_year), (quota_sent, quota_received) in quotas.items():
         entry = line(partner_id, quota_year)
         entry.sent.quota, entry.received.quota = quota_sent, quota_received

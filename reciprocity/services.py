@@ -6,7 +6,9 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from accounts.roles import is_programme_manager
 from anvt.errors import Refused
@@ -52,8 +54,8 @@ def agreement_refusal(partner, values: dict, *, excluding: int | None = None) ->
             return _("Un quota ne peut pas être négatif.")
     if starts and ends and ends < starts:
         return _("L'accord ne peut pas finir avant de commencer.")
-    countries = {str(code) for code in values.get("countries") or ()}
-    if not countries:
+    wanted = {str(code) for code in values.get("countries") or ()}
+    if not wanted:
         return _("Indiquez au moins un pays couvert par l'accord.")
     if partner is None or not (starts and ends):
         return None
@@ -61,7 +63,7 @@ def agreement_refusal(partner, values: dict, *, excluding: int | None = None) ->
     if excluding is not None:
         others = others.exclude(pk=excluding)
     for other in others:
-        shared = countries & {str(code) for code in other.countries}
+        shared = wanted & {str(code) for code in other.countries}
         if shared:
             return _(
                 "Cet accord chevauche l'accord %(reference)s (du %(starts)s au %(ends)s) pour "
@@ -69,9 +71,9 @@ def agreement_refusal(partner, values: dict, *, excluding: int | None = None) ->
                 "changez les dates."
             ) % {
                 "reference": other.reference,
-                "starts": other.starts_on.strftime("%d/%m/%Y"),
-                "ends": other.ends_on.strftime("%d/%m/%Y"),
-                "countries": ", ".join(sorted(shared)),
+                "starts": date_format(other.starts_on, "SHORT_DATE_FORMAT"),
+                "ends": date_format(other.ends_on, "SHORT_DATE_FORMAT"),
+                "countries": ", ".join(sorted(str(countries.name(code)) for code in shared)),
             }
     return None
 
@@ -126,7 +128,7 @@ def verify_host(
     if (host.kind, host.country) != (OrganisationKind.HOST_STRUCTURE, "TG"):
         raise Refused(_("Cette organisation n'est pas une structure d'accueil au Togo."))
     if verified_on > timezone.localdate():
-        raise Refused(_("Une vérification ne peut pas être datée de demain."))
+        raise Refused(_("Une vérification ne peut pas être datée d'un jour à venir."))
     if valid_until < verified_on:
         raise Refused(_("La validité ne peut pas finir avant la vérification."))
     if (valid_until - verified_on).days > MAX_VALIDITY_DAYS:

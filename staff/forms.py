@@ -447,12 +447,8 @@ class AgreementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["countries"].widget.attrs["size"] = 8
         self.fields["countries"].help_text = _(
-            "Les pays où le partenaire envoie et d'où il reçoit des volontaires (Ctrl ou ⌘ pour "
-            "en choisir plusieurs)."
+            "Les pays où le partenaire envoie et d'où il reçoit des volontaires : un ou plusieurs."
         )
-        for name in ("quota_sent", "quota_received"):
-            # Said here, not only by the browser: a value typed below zero gets the rule's words.
-            self.fields[name].widget.attrs["min"] = 0
         if self.instance.pk:
             self.fields["partner"].disabled = True
 

@@ -177,7 +177,9 @@ def hosts(request):
         .with_verification()
         .annotate(
             hosting=Count(
-                "hosted_volunteers", filter=~Q(hosted_volunteers__status__in=INCOMING_ENDED)
+                "hosted_volunteers",
+                filter=~Q(hosted_volunteers__status__in=INCOMING_ENDED),
+                distinct=True,  # joined with the verifications
             )
         )
         .order_by("region", "name")
@@ -198,14 +200,14 @@ def host_form(request, pk: int | None = None):
         initial={"verified_on": today, "valid_until": today + timedelta(days=730)}
     )
     if request.method == "POST":
+        saved = []
 
         def save():
             values = valid(form, _("Rien n'est enregistré : corrigez les champs en rouge."))
-            saved = services.save_host(host, actor=request.user, values=values)
-            request.saved_host = saved
+            saved.append(services.save_host(host, actor=request.user, values=values))
 
         if act(request, save, _("Structure enregistrée.")):
-            return redirect("staff:host", request.saved_host.pk)
+            return redirect("staff:host", saved[0].pk)
     history = list(host.verifications.select_related("verified_by")) if host else []
     declarations = (
         host.hosted_volunteers.exclude(status__in=INCOMING_ENDED).select_related("partner")

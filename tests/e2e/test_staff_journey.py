@@ -10,7 +10,8 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from accounts.invitations import invitation_link
-from missions.models import Contingent
+from missions.models import Call, Contingent
+from staff.management.commands.seed_demo import CALL_TITLE
 from tests.e2e.conftest import LAPTOP
 from tests.e2e.helpers import totp_code
 
@@ -34,6 +35,8 @@ def review(page, scores):
 def test_manager_reviews_shortlists_and_forms_a_contingent(live_server, page, shoot):
     call_command("seed_demo")
     url = live_server.url
+    # This year's call: the list of every call holds the 2025 cohort too.
+    this_call = Call.objects.get(title=CALL_TITLE).pk
     page.set_viewport_size(LAPTOP)
     page.set_default_timeout(10_000)
 
@@ -57,12 +60,12 @@ def test_manager_reviews_shortlists_and_forms_a_contingent(live_server, page, sh
         page.get_by_text("Votre compte est activé, avec la double authentification.")
     ).to_be_visible()
 
-    page.goto(f"{url}/equipe/candidatures/?sort=name")
+    page.goto(f"{url}/equipe/candidatures/?sort=name&call={this_call}")
     expect(page.get_by_role("heading", name="Candidatures", level=1)).to_be_visible()
     shoot("staff-02-applications")
 
     for name in ("KOFFI Ama", "MENSAH Efua"):
-        page.goto(f"{url}/equipe/candidatures/?sort=name")
+        page.goto(f"{url}/equipe/candidatures/?sort=name&call={this_call}")
         page.get_by_role("link", name=name).click()
         if name.startswith("KOFFI"):
             shoot("staff-03-application")

@@ -153,7 +153,7 @@ def test_managers_register_and_verify_hosts(manager_client, manager):
     soon = today + timedelta(days=1)
     for bad, message in (
         ({"verified_on": today, "valid_until": today - timedelta(days=1)}, "avant la vérification"),
-        ({"verified_on": soon, "valid_until": soon + timedelta(days=9)}, "demain"),
+        ({"verified_on": soon, "valid_until": soon + timedelta(days=9)}, "jour à venir"),
         ({"verified_on": today, "valid_until": today + timedelta(days=4000)}, "trois ans au plus"),
         ({"verified_on": "hier", "valid_until": ""}, "Indiquez la date"),
     ):  # fmt: skip
@@ -166,6 +166,7 @@ def test_managers_register_and_verify_hosts(manager_client, manager):
     assert "vérifiée jusqu&#x27;au" in page or "vérifiée jusqu'au" in page
     # A registered region is required; an organisation that is no host in Togo is 404.
     response = manager_client.post(reverse("staff:host_add"), {"name": "Sans région"})
+    assert response.status_code == 200 and "Ce champ est obligatoire." in response.text
     assert not PartnerOrganisation.objects.filter(name="Sans région").exists()
     other = PartnerOrganisation.objects.create(name="France V", kind="sending_agency", country="FR")
     assert manager_client.get(reverse("staff:host", args=[other.pk])).status_code == 404
@@ -188,3 +189,33 @@ def test_a_partner_interrupts_a_stay_with_a_reason(coordinator_client, org_a, or
     assert response.status_code == 404
     theirs.refresh_from_db()
     assert theirs.status == "arrived"
+
+
+def test_moving_a_declaration_to_an_unverified_host_tells_the_managers(
+    coordinator_client, manager, org_a
+):
+    verified = HostFactory(name="Maison des jeunes de Kara")
+    coordinator_client.post(reverse("partners:incoming_add"), declaration(verified))
+    incoming = IncomingVolunteer.objects.get()
+    assert not Notification.objects.filter(event="incoming_unverified_host").exists()
+    unverified = HostFactory(name="Foyer de Niamtougou", verified=False)
+    coordinator_client.post(
+        reverse("partners:incoming_edit", args=[incoming.pk]), declaration(unverified)
+    )
+    incoming.refresh_from_db()
+    assert incoming.host_structure == unverified
+    told = Notification.objects.get(user=manager, channel="in_app")
+    assert "Foyer de Niamtougou" in told.body
+
+
+def test_a_host_verified_twice_counts_its_volunteers_once(manager_client):
+    host = HostFactory(name="Centre de Kara")
+    HostVerification.objects.create(
+        organisation=host,
+        verified_on=timezone.localdate() - timedelta(days=900),
+        valid_until=timezone.localdate() - timedelta(days=200),
+    )
+    IncomingFactory(host_structure=host)
+    page = manager_client.get(reverse("staff:hosts")).content.decode()
+    row = page[page.index("Centre de Kara") :].split("</tr>")[0]
+    assert row.rstrip().endswith("<td>1</td>")

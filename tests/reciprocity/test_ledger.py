@@ -236,3 +236,35 @@ def test_agreements_are_for_managers_and_sending_agencies(manager, reviewer, org
     with pytest.raises(Refused, match="agence d'envoi"):
         save_agreement(None, actor=manager, partner=HostFactory(), values=values)
     assert not Agreement.objects.exists()
+
+
+def test_agreements_that_follow_each_other_share_the_year_of_the_change(manager, org_a):
+    for reference, starts, ends, quota in (
+        ("A", date(2025, 1, 1), date(2026, 6, 30), 10),
+        ("B", date(2026, 7, 1), date(2027, 12, 31), 20),
+    ):
+        save_agreement(
+            None,
+            actor=manager,
+            partner=org_a,
+            values={
+                "reference": reference, "starts_on": starts, "ends_on": ends,
+                "countries": ["FR"], "quota_sent": quota, "quota_received": 0,
+            },
+        )  # fmt: skip
+    quotas = {row.year: (row.sent.quota, row.received.quota) for row in ledger.lines(partner=org_a)}
+    # 2026: half of 10 (181 days) and half of 20 (184 days), not 30.
+    assert quotas == {2025: (10, 0), 2026: (15, 0), 2027: (20, 0)}
+
+
+def test_a_quota_of_zero_reads_zero_and_the_partner_does_not_see_plans(
+    flows, manager, org_a, manager_client, coordinator_a
+):
+    contingent = ContingentFactory(partner=org_a)
+    place(contingent, "planned", mission_start=date(2026, 10, 1))
+    Agreement.objects.update(quota_received=0)
+    html = manager_client.get(reverse("staff:ledger") + "?annee=2026").content.decode()
+    assert "None" not in html
+    [staff_line] = ledger.lines(year=2026, partner=org_a)
+    [partner_line] = ledger.lines(year=2026, partner=org_a, as_partner=True)
+    assert (staff_line.sent.counts["planned"], partner_line.sent.counts["planned"]) == (2, 1)
