@@ -474,7 +474,7 @@ class HostForm(forms.ModelForm):
             "contact_phone",
             "active",
         ]
-        labels = {"city": _("ville"), "active": _("peut accueillir des volontaires")}
+        labels = {"city": _("Ville"), "active": _("Peut accueillir des volontaires")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

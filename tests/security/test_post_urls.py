@@ -9,8 +9,8 @@ redirect, a form shown again with its errors) not one row of the database has ch
 The domain is enumerated rather than drawn at random: the values below, every id a URL can take
 in the demo data, every role. A role that gets 404 (or the login page) for every id of a URL
 cannot reach its view: one body shows that; a role that reaches it gets every body at the first
-id it reaches, and the bodies whose ids may matter (none, missing, the two owners') at the others;
-at the ids that shut it out, only the bodies carrying real ids are worth posting. Successes
+id it reaches, and the bodies carrying real ids (the two owners') at its other ids and at the ids
+that shut it out. Successes
 may change the database, and do: the demo data is seeded again for each role.
 """
 
@@ -537,7 +537,6 @@ def post_everywhere(role, rows, tokens) -> tuple[int, list[str]]:
     probe = every_body[1]  # junk in every field, and junk files
     others = [body for body in every_body if body is not probe]
     ids_only = [body for body in others if body[0].startswith("ids of")]
-    with_ids = [body for body in others if not body[0].startswith("junk")]
     models = tables()
     posts, problems, state = 0, [], fingerprint(models)
 
@@ -566,17 +565,15 @@ def post_everywhere(role, rows, tokens) -> tuple[int, list[str]]:
         # One body shows a refusal where the role has no access; where it has, every body. Where
         # one id or token of the URL shuts the role out, the ids of the bodies may still open a
         # door (a view may look up an id it is sent): those bodies only, not junk after junk.
-        # Junk is about the form, not the row: it goes to the first id the role reaches; the
-        # other ids it reaches get the bodies whose ids may matter.
+        # Junk, an empty body and missing ids are about the form, not the row: they go to the
+        # first id the role reaches; the other ids it reaches get the bodies of real ids.
         outs = [shut_out(post(url, *probe)) for url in urls]
         if all(outs):
             continue
         junk_sent = False
         for url, out in zip(urls, outs, strict=True):
-            if out:
+            if out or junk_sent:
                 chosen = ids_only
-            elif junk_sent:
-                chosen = with_ids
             else:
                 chosen, junk_sent = others, True
             for label, build in chosen:
