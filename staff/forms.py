@@ -11,7 +11,7 @@ from missions.models import Application, Call, Contingent, Mission
 from notifications.models import Notification
 from partners.enums import OrganisationKind
 from partners.models import Agreement, PartnerOrganisation
-from reciprocity.services import agreement_refusal
+from reciprocity.services import AGREEMENT_FIELDS, HOST_FIELDS, agreement_refusal
 from selection.enums import ConflictKind, DecisionReason, Outcome
 from volunteers.enums import DocumentKind, NationalityStatus
 
@@ -427,16 +427,7 @@ class AgreementForm(forms.ModelForm):
 
     class Meta:
         model = Agreement
-        fields = [
-            "partner",
-            "reference",
-            "starts_on",
-            "ends_on",
-            "countries",
-            "quota_sent",
-            "quota_received",
-            "note",
-        ]
+        fields = ["partner", *AGREEMENT_FIELDS]  # what the service writes, and its partner
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),
@@ -463,17 +454,7 @@ class AgreementForm(forms.ModelForm):
 class HostForm(forms.ModelForm):
     class Meta:
         model = PartnerOrganisation
-        fields = [
-            "name",
-            "region",
-            "city",
-            "legal_form",
-            "registration_number",
-            "contact_name",
-            "contact_email",
-            "contact_phone",
-            "active",
-        ]
+        fields = list(HOST_FIELDS)  # what the service writes
         labels = {"city": _("Ville"), "active": _("Peut accueillir des volontaires")}
 
     def __init__(self, *args, **kwargs):
