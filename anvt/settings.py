@@ -113,6 +113,9 @@ INSTALLED_APPS = [
     "staff",
     "volunteer_space",
     "partner_space",
+    # The partner API (api/v1.py): its reference page's assets come from ninja's static files.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +132,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffIdleTimeoutMiddleware",
     "accounts.devices.KnownDeviceMiddleware",
+    "api.middleware.ApiCallLog",
 ]
 
 ROOT_URLCONF = "anvt.urls"
@@ -332,7 +336,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NOTIFICATION_BACKENDS = {
     "email": "notifications.backends.EmailBackend",
     "sms": env("NOTIFICATION_SMS_BACKEND", "notifications.backends.ConsoleSmsBackend"),
+    "webhook": "notifications.backends.WebhookBackend",
 }
+# The partner API (api/): requests per key and period, and the largest body it reads (a report
+# with its file may be as large as an upload, plus its text).
+API_RATE_LIMIT = env("API_RATE_LIMIT", "300/min")
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 64 * 1024)
+API_MAX_UPLOAD_BYTES = UPLOAD_MAX_BYTES + 64 * 1024
+# Webhooks to partners' systems (notifications/webhooks.py): how long to wait for an answer, and
+# the hosts allowed although private (none in production; a test receiver on 127.0.0.1).
+WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
+WEBHOOK_ALLOWED_PRIVATE_HOSTS = env_list(
+    "WEBHOOK_ALLOWED_PRIVATE_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
+)
 # SMS: the console backend logs them; notifications.backends.HttpSmsBackend talks to a real
 # provider at SMS_GATEWAY_URL with SMS_GATEWAY_KEY. The provider signs its webhooks (inbound
 # messages, delivery receipts) with SMS_WEBHOOK_SECRET (notifications/sms.py).

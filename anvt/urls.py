@@ -24,6 +24,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("equipe/", include("staff.urls")),
     path("partenaires/", include("partner_space.urls")),
+    # The partner API for their own information systems (api/v1.py), with its OpenAPI description.
+    path("api/", include("api.urls")),
     # The host structure's signed, single-use link (no account): partner_space/host.py.
     path("accueil/<int:pk>/<str:token>/", host_decision, name="host_decision"),
     # Anyone may check a certificate of completion by its code (or its QR code).

@@ -122,3 +122,42 @@ class Erasure(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.job}: {self.count} × {self.kind}"
+
+
+class ApiCall(AppendOnly):
+    """One call of the partner API (`/api/v1/`): which token, in whose name, what it asked and
+    what it got. The token's name is the context of the status changes the call made."""
+
+    organisation = models.ForeignKey(
+        "partners.PartnerOrganisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    token = models.ForeignKey(
+        "partners.ApiToken",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="calls",
+        verbose_name=_("clé"),
+    )
+    token_name = models.CharField(_("nom de la clé"), max_length=80)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("au nom de"),
+    )
+    method = models.CharField(_("méthode"), max_length=8)
+    path = models.CharField(_("adresse"), max_length=300)
+    status = models.PositiveSmallIntegerField(_("réponse"))
+    created_at = models.DateTimeField(_("le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("appel de l'API")
+        verbose_name_plural = _("appels de l'API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.token_name}: {self.method} {self.path} → {self.status}"

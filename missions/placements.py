@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import PROGRAMME_MANAGERS_GROUP
 from audit.models import StatusChange
-from missions import hostlinks, rules
+from missions import hostlinks, rules, webhooks
 from missions.enums import (
     PLACEMENT_AWAITING,
     PLACEMENT_HOLDS_SEAT,
@@ -255,6 +255,7 @@ def _propose(contingent: Contingent, placements: list[Placement], *, actor) -> N
             application, ApplicationStatus.PROPOSED, actor=actor, update_fields=["decided_at"]
         )
         notify_application_status(application, placement=placement)
+    webhooks.placements_proposed(contingent.partner_id, placements)
     queue(
         Message(
             user=coordinator,
@@ -583,6 +584,7 @@ def withdraw_proposal(placement: Placement, *, actor, reason: str) -> None:
             reason=reason.strip(),
             update_fields=["deadline", "host_token"],
         )
+        webhooks.placement_cancelled(placement)
         _back_on_shortlist(placement, job="proposal_withdrawn")
 
 
@@ -591,6 +593,7 @@ def cancel_for_withdrawal(application: Application) -> None:
     for placement in application.placements.filter(
         status__in=[PlacementStatus.PLANNED, *PLACEMENT_AWAITING, PlacementStatus.CONFIRMED]
     ).select_related("contingent"):
+        told = placement.status != PlacementStatus.PLANNED  # the partner knows of it
         placement.deadline = None
         placement.host_token = ""
         transition(
@@ -600,6 +603,8 @@ def cancel_for_withdrawal(application: Application) -> None:
             job="application_withdrawn",
             update_fields=["deadline", "host_token"],
         )
+        if told:
+            webhooks.placement_cancelled(placement)
         count_seats(placement.contingent)
         settle_contingent(placement.contingent)
 

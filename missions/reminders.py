@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from missions import hostlinks
+from missions import hostlinks, webhooks
 from missions.enums import (
     PLACEMENT_AWAITING,
     ApplicationStatus,
@@ -147,6 +147,8 @@ def deadline_reminders(now) -> dict[str, int]:
         if kind == PlacementEventKind.ESCALATED and managers is None:
             managers = list(programme_managers())
         queue(_messages(placement, kind, key, managers or []))
+        if kind != PlacementEventKind.ESCALATED and party == Party.PARTNER:
+            webhooks.deadline_approaching(placement, key=key)
         counts[kind] += 1
     return counts
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from anvt.celery import delay_on_commit
 from anvt.errors import Refused
-from missions import rules, scoring
+from missions import rules, scoring, webhooks
 from missions.checking import start_batch
 from missions.enums import (
     APPLICATION_DECIDED,
@@ -452,7 +452,8 @@ def validate_incoming(incoming: IncomingVolunteer, *, actor, reason: str = "") -
                     "pourquoi vous validez quand même."
                 )
             )
-        transition(incoming, IncomingStatus.VALIDATED, actor=actor, reason=reason)
+        if transition(incoming, IncomingStatus.VALIDATED, actor=actor, reason=reason):
+            webhooks.incoming_validated(incoming)
 
 
 def record_incoming_arrival(incoming: IncomingVolunteer, *, actor) -> None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anvt.errors import Refused
+from audit.context import current as acting_context
 from audit.models import StatusChange
 from missions import rules
 from missions.enums import (
@@ -95,7 +96,7 @@ def transition(
             actor=actor,
             job=job,
             reason=reason,
-            context=context[:200],
+            context=(context or acting_context())[:200],
         )
     return True
 

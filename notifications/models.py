@@ -12,6 +12,8 @@ class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
     IN_APP = "in_app", _("Sur le portail")
     SMS = "sms", _("SMS")
+    # A partner's information system: a signed POST to its address (notifications/webhooks.py).
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class State(models.TextChoices):
@@ -52,6 +54,15 @@ class Notification(models.Model):
     language = models.CharField(_("langue"), max_length=8)
     # An account e-mail may go to an address other than the user's own (a new address to verify).
     to_address = models.EmailField(_("adresse"), blank=True)
+    # A webhook's address and secret; the body is then the JSON document it receives.
+    endpoint = models.ForeignKey(
+        "partners.WebhookEndpoint",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("adresse de webhook"),
+    )
     # An SMS's number, in E.164 (the verified number, or the number a code verifies).
     to_number = models.CharField(_("numéro"), max_length=16, blank=True)
     # What the bell and the notifications page show: a title (the subject), one or two
@@ -104,9 +115,16 @@ class Notification(models.Model):
                 condition=Q(user__isnull=True) & ~Q(dedupe_key=""),
                 name="notification_once_per_key_without_account",
             ),
+            models.UniqueConstraint(
+                fields=["endpoint", "dedupe_key"],
+                condition=Q(endpoint__isnull=False) & ~Q(dedupe_key=""),
+                name="notification_webhook_once_per_key",
+            ),
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | (~Q(to_address="") & Q(channel="email")),
-                name="notification_without_account_is_email",
+                condition=Q(user__isnull=False)
+                | (~Q(to_address="") & Q(channel="email"))
+                | (Q(endpoint__isnull=False) & Q(channel="webhook")),
+                name="notification_without_account_is_email_or_webhook",
             ),
         ]
 

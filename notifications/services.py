@@ -314,7 +314,7 @@ def deliver(notification_ids: list[int]) -> Delivery:
     if not claimed:
         return outcome
     rows = Notification.objects.filter(pk__in=claimed).select_related(
-        "user", "user__volunteer_profile"
+        "user", "user__volunteer_profile", "endpoint"
     )
     by_channel = defaultdict(list)
     for row in rows:

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.integrations import VALIDITY_DAYS
 from anvt import phones
 from anvt.forms import DateInput
 from missions import rules
 from missions.models import IncomingVolunteer
+from partners.enums import TokenScope
 from partners.models import PartnerOrganisation
 from volunteers.forms import UploadField
 
@@ -137,3 +139,33 @@ class IncomingForm(forms.ModelForm):
         if refusal:
             self.add_error("host_structure", refusal)
         return cleaned
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Nom de la clé"),
+        max_length=80,
+        help_text=_("Le système qui l'utilisera, ex. « PLATO production »."),
+        error_messages={"required": _("Donnez un nom à la clé.")},
+    )
+    scope = forms.ChoiceField(
+        label=_("Droits"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        widget=forms.RadioSelect,
+    )
+    days = forms.TypedChoiceField(
+        label=_("Valable"),
+        coerce=int,
+        initial=90,
+        choices=[(days, _("%(days)s jours") % {"days": days}) for days in VALIDITY_DAYS],
+    )
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(
+        label=_("Adresse de réception (https://…)"),
+        max_length=300,
+        assume_scheme="https",
+        error_messages={"required": _("Indiquez l'adresse."), "invalid": _("Adresse invalide.")},
+    )

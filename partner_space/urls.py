@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partner_space import views
+from partner_space import integrations, views
 
 app_name = "partners"
 
@@ -70,4 +70,9 @@ urlpatterns = [
     path("offres/nouvelle/", views.mission_form, name="mission_add"),
     path("offres/<int:pk>/", views.mission_form, name="mission_edit"),
     path("membres/", views.members, name="members"),
+    path("api/", integrations.page, name="integrations"),
+    path("api/cles/", integrations.token_create, name="token_create"),
+    path("api/cles/<int:pk>/revoquer/", integrations.token_revoke, name="token_revoke"),
+    path("api/webhooks/", integrations.endpoint_create, name="endpoint_create"),
+    path("api/webhooks/<int:pk>/retirer/", integrations.endpoint_remove, name="endpoint_remove"),
 ]

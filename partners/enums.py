@@ -32,3 +32,10 @@ class LegalForm(models.TextChoices):
     COOPERATIVE = "cooperative", _("Coopérative ou groupement")
     COMPANY = "company", _("Entreprise")
     OTHER = "other", _("Autre")
+
+
+class TokenScope(models.TextChoices):
+    """What a partner's API token may do: read its organisation's data, or also act on it."""
+
+    READ = "read", _("Lecture")
+    WRITE = "write", _("Lecture et écriture")

@@ -1,4 +1,5 @@
 import datetime
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -7,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from partners.enums import LegalForm, MembershipRole, OrganisationKind, Region
+from partners import secrets
+from partners.enums import LegalForm, MembershipRole, OrganisationKind, Region, TokenScope
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -190,3 +192,113 @@ class Agreement(models.Model):
 
     def years(self) -> range:
         return range(self.starts_on.year, self.ends_on.year + 1)
+
+
+# The partner's own information system ----------------------------------------------------------
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Not revoked, not expired, of an active organisation."""
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now, organisation__active=True)
+
+
+class ApiToken(models.Model):
+    """A key a partner's information system calls the API with (`/api/v1/`), in the name of the
+    coordinator who created it. Only its SHA-256 is stored: the key itself is shown once."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("nom"), max_length=80, help_text=_("Ex. « PLATO production »."))
+    scope = models.CharField(_("droits"), max_length=8, choices=TokenScope.choices)
+    # The key's first characters, shown in lists so a coordinator can tell keys apart.
+    prefix = models.CharField(_("début de la clé"), max_length=16)
+    digest = models.CharField(_("empreinte"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("créée par"),
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    revoked_at = models.DateTimeField(_("révoquée le"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("révoquée par"),
+    )
+    last_used_at = models.DateTimeField(_("dernière utilisation"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("clé d'API")
+        verbose_name_plural = _("clés d'API")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.name}"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        # A random 256-bit key needs no slow hash: nothing to guess, only to compare.
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == TokenScope.WRITE
+
+    def state(self, now=None) -> str:
+        """ "active", "expired" or "revoked"."""
+        if self.revoked_at:
+            return "revoked"
+        return "active" if self.expires_at > (now or timezone.now()) else "expired"
+
+
+class WebhookEndpoint(models.Model):
+    """Where a partner wants to be told of what concerns it (notifications/webhooks.py): an
+    HTTPS address, and the secret each delivery is signed with (encrypted at rest)."""
+
+    organisation = models.ForeignKey(
+        PartnerOrganisation,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("organisation"),
+    )
+    url = models.URLField(_("adresse"), max_length=300)
+    secret_encrypted = models.TextField(_("secret (chiffré)"))
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("enregistrée par"),
+    )
+    created_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("adresse de webhook")
+        verbose_name_plural = _("adresses de webhook")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "url"], name="webhook_endpoint_once_per_url"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.url}"
+
+    @property
+    def secret(self) -> str:
+        return secrets.decrypt(self.secret_encrypted)

@@ -412,6 +412,8 @@ PARTNER = {
     ),
     "partners:members": page(),
     "partners:reciprocity": page(),
+    # France Volontaires' keys (one active, one revoked) and webhook deliveries (sent, failed).
+    "partners:integrations": page(),
 }
 
 # URL names of the spaces that are not visited, each with its reason. "POST only" is checked:
@@ -474,6 +476,10 @@ SKIP = {
             "partners:incoming_completed",
             "partners:incoming_interrupted",
             "staff:host_verify",
+            "partners:token_create",
+            "partners:token_revoke",
+            "partners:endpoint_create",
+            "partners:endpoint_remove",
             "volunteers:apply",
             "volunteers:mobility_item",
             "volunteers:workshop_yes",

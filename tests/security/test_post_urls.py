@@ -53,7 +53,7 @@ from missions.models import (
 from mobility.models import ChecklistItem, MobilityItem, Workshop, WorkshopInvitation
 from notifications.models import Notification
 from notifications.services import UNSUBSCRIBE_SALT
-from partners.models import Agreement, PartnerOrganisation
+from partners.models import Agreement, ApiToken, PartnerOrganisation, WebhookEndpoint
 from selection import links as committee_links
 from selection.models import CommitteeMember, CommitteeSession
 from staff.management.commands.seed_demo import CALL_TITLE
@@ -80,6 +80,8 @@ NEEDS_TOTP = [email for role, email in ROLES.items() if role.startswith(("rev", 
 
 # Which model a URL's id designates, from the first word of the URL name that names one.
 URL_MODELS = [
+    ("token_", ApiToken),
+    ("endpoint_", WebhookEndpoint),
     ("agreement", Agreement),
     ("staff:host", PartnerOrganisation),
     ("committee", CommitteeSession),
@@ -496,6 +498,8 @@ def demo(transactional_db):
         ],
         PartnerOrganisation: [fv.pk, lome.pk],
         Agreement: [first(Agreement.objects.filter(partner=fv))],
+        ApiToken: list(ApiToken.objects.order_by("pk").values_list("pk", flat=True)),
+        WebhookEndpoint: list(WebhookEndpoint.objects.values_list("pk", flat=True)),
         Theme: list(Theme.objects.order_by("pk").values_list("pk", flat=True)),
         User: [ama.pk, kossi.pk],
         MobilityItem: list(MobilityItem.objects.order_by("pk").values_list("pk", flat=True)[:3]),

@@ -18,7 +18,7 @@ from accounts.invitations import invitation_link
 from accounts.roles import PROGRAMME_MANAGERS_GROUP, REVIEWERS_GROUP, has_mfa, must_use_mfa
 from alumni import followup, retention
 from alumni.models import FollowUp, Questionnaire
-from audit.models import StatusChange
+from audit.models import ApiCall, StatusChange
 from missions import checking, hostlinks, services
 from missions.enums import Direction, MissionStatus, PlacementStatus, Recommendation
 from missions.models import (
@@ -35,11 +35,12 @@ from missions.models import (
 from mobility import services as mobility_services
 from mobility.enums import ItemOwner
 from mobility.models import ChecklistItem
-from notifications import inbound
+from notifications import inbound, webhooks
 from notifications import services as notification_services
-from notifications.models import SmsNumber
-from partners.enums import MembershipRole, OrganisationKind
-from partners.models import PartnerMembership, PartnerOrganisation
+from notifications.models import Notification, SmsNumber, State
+from partners import secrets as stored_secrets
+from partners.enums import MembershipRole, OrganisationKind, TokenScope
+from partners.models import ApiToken, PartnerMembership, PartnerOrganisation, WebhookEndpoint
 from reciprocity import services as reciprocity_services
 from selection import links
 from selection import services as selection_services
@@ -55,6 +56,8 @@ from volunteers.models import (
 )
 
 DEMO_PASSWORD = "anvt-demo-2026"
+# The demo's API key for France Volontaires (README's curl session): a demo database only.
+DEMO_API_KEY = "anvt_demo-france-volontaires-0000000000000000"
 
 THEMES = [
     (
@@ -305,6 +308,11 @@ class Command(BaseCommand):
                 f"Lien de la structure d'accueil ({placement.host.name}, sans compte) : "
                 f"{settings.SITE_URL}{hostlinks.link_path(placement)}"
             )
+        self.stdout.write(
+            f"Clé d'API de démonstration (France Volontaires, lecture et écriture) : {DEMO_API_KEY}"
+            f"  — essayez : curl -H 'Authorization: Bearer {DEMO_API_KEY}' "
+            f"{settings.SITE_URL}/api/v1/placements"
+        )
         if invited:
             self.stdout.write(
                 "Comptes de l'équipe et des partenaires : ouvrez leur lien d'invitation pour "
@@ -372,6 +380,75 @@ class Command(BaseCommand):
         self._attestations()
         self._alumni(partners["France Volontaires"])
         self._cohort_2025(partners["France Volontaires"])
+        self._partner_api(partners["France Volontaires"])
+
+    def _partner_api(self, partner):
+        """France Volontaires' information system: a key (printed at the end; the demo's only
+        fixed key, DEBUG only), its calls in the audit trail, a revoked key, and a webhook
+        address with deliveries sent and failed, as its page shows them."""
+        if ApiToken.objects.filter(organisation=partner).exists():
+            return
+        coordinator = get_user_model().objects.get(email="coordinator@france-volontaires.demo")
+        now = timezone.now()
+        token = ApiToken.objects.create(
+            organisation=partner,
+            name="PLATO (démonstration)",
+            scope=TokenScope.WRITE,
+            prefix=DEMO_API_KEY[:12],
+            digest=ApiToken.digest_of(DEMO_API_KEY),
+            created_by=coordinator,
+            created_at=now - timedelta(days=20),
+            expires_at=now + timedelta(days=70),
+            last_used_at=now - timedelta(hours=2),
+        )
+        ApiToken.objects.create(
+            organisation=partner,
+            name="Ancien tableau de bord",
+            scope=TokenScope.READ,
+            prefix="anvt_x7Qm2p",
+            digest=ApiToken.digest_of("anvt_revoked-demo-key"),
+            created_by=coordinator,
+            created_at=now - timedelta(days=200),
+            expires_at=now + timedelta(days=165),
+            revoked_at=now - timedelta(days=30),
+            revoked_by=coordinator,
+        )
+        for path, status in (("/api/v1/placements", 200), ("/api/v1/incoming", 200)):
+            ApiCall.objects.create(
+                organisation=partner,
+                token=token,
+                token_name=token.name,
+                actor=coordinator,
+                method="GET",
+                path=path,
+                status=status,
+                created_at=now - timedelta(hours=2),
+            )
+        endpoint = WebhookEndpoint.objects.create(
+            organisation=partner,
+            url="https://plato.example.org/anvt/webhooks",
+            secret_encrypted=stored_secrets.encrypt("whsec_demo-secret-not-for-production"),
+            created_by=coordinator,
+            created_at=now - timedelta(days=20),
+        )
+        for placement, state, error in zip(
+            Placement.objects.for_partner(partner).order_by("-pk")[:3],
+            (State.SENT, State.FAILED, State.SENT),
+            ("", "answered 503", ""),
+            strict=False,
+        ):
+            row = webhooks.queue(
+                [endpoint],
+                event="placement.proposed",
+                data={"placement": placement.pk, "status": placement.status},
+                key=f"demo:{placement.pk}",
+            )[0]
+            Notification.objects.filter(pk=row.pk).update(
+                state=state,
+                attempts=5 if error else 1,
+                last_error=error,
+                sent_at=None if error else now - timedelta(days=3),
+            )
 
     def _alumni(self, partner):
         """Afiwa's mission in Dakar, over five months ago: her certificate issued, the

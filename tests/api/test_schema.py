@@ -1,0 +1,89 @@
+"""Schemathesis against the live OpenAPI description, on a seeded database: for every operation,
+generated valid and invalid requests with a real key of the seeded partner. Zero server errors,
+and every answer matches the description (status, content type, schema)."""
+
+import json
+
+import hypothesis
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck
+from jsonschema import Draft202012Validator
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from anvt.wsgi import application
+from api.examples import EXAMPLES
+from api.v1 import api as partner_api
+from tests.api.conftest import key_for
+from tests.factories import HostFactory, IncomingFactory, MissionFactory
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# Examples per operation in the fuzzing phase (the examples and coverage phases add their own):
+# enough to reach every error path, within the suite's time budget.
+schema.config.generation.update(max_examples=15)
+schema.config.checks.update(included_check_names=[check.__name__ for check in CHECKS])
+
+
+@pytest.fixture
+def seeded(db, sent_contingent, coordinator_a, org_a, settings):
+    """The real WSGI handler closes the connection after each request, which would end the
+    test's transaction: Django's test client does not let it, nor do we."""
+    settings.API_RATE_LIMIT = "100000/min"
+    MissionFactory(partner=org_a)
+    IncomingFactory(partner=org_a, host_structure=HostFactory())
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield key_for(coordinator_a, org_a)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@schema.parametrize()
+@hypothesis.settings(
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+def test_every_operation_answers_as_described(case, seeded):
+    case.call_and_validate(headers={"Authorization": f"Bearer {seeded}"}, checks=CHECKS)
+
+
+def test_every_operation_has_an_example_valid_for_its_schema():
+    """The committed examples (api/examples.py) are in the description, and each answer example
+    is valid for the operation's schema (JSON Schema 2020-12, as OpenAPI 3.1 uses it)."""
+    described = partner_api.get_openapi_schema()
+    definitions = json.loads(
+        json.dumps(described["components"]["schemas"]).replace("#/components/schemas/", "#/$defs/")
+    )
+    seen = set()
+    for path in described["paths"].values():
+        for operation in path.values():
+            seen.add(operation["operationId"])
+            request_example, answer = EXAMPLES[operation["operationId"]]
+            success = next(code for code in operation["responses"] if int(code) < 300)
+            media = operation["responses"][success]["content"]["application/json"]
+            assert media["example"] == answer
+            schema_of = json.loads(
+                json.dumps(media["schema"]).replace("#/components/schemas/", "#/$defs/")
+            )
+            Draft202012Validator({**schema_of, "$defs": definitions}).validate(answer)
+            if request_example is not None:
+                body = next(iter(operation["requestBody"]["content"].values()))
+                assert body["example"] == request_example
+            else:
+                assert "requestBody" not in operation, operation["operationId"]
+    assert seen == set(EXAMPLES)
