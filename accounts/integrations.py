@@ -51,6 +51,7 @@ def create_token(
         if ApiToken.objects.usable().filter(organisation=organisation, name=name).exists():
             raise Refused(_("Une clé active porte déjà ce nom."))
         key = KEY_PREFIX + secrets.token_urlsafe(32)
+        now = timezone.now()
         token = ApiToken.objects.create(
             organisation=organisation,
             name=name[:80],
@@ -58,7 +59,8 @@ def create_token(
             prefix=key[:12],
             digest=ApiToken.digest_of(key),
             created_by=actor,
-            expires_at=timezone.now() + timedelta(days=days),
+            created_at=now,
+            expires_at=now + timedelta(days=days),
         )
     return token, key
 

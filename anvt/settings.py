@@ -346,6 +346,8 @@ API_MAX_UPLOAD_BYTES = UPLOAD_MAX_BYTES + 64 * 1024
 # Webhooks to partners' systems (notifications/webhooks.py): how long to wait for an answer, and
 # the hosts allowed although private (none in production; a test receiver on 127.0.0.1).
 WEBHOOK_TIMEOUT = env_int("WEBHOOK_TIMEOUT", 10)
+# Attempts before a delivery is marked failed (the partner may send it again from its page).
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 10)
 WEBHOOK_ALLOWED_PRIVATE_HOSTS = env_list(
     "WEBHOOK_ALLOWED_PRIVATE_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 )

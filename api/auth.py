@@ -11,7 +11,7 @@ from ninja.security import HttpBearer
 from ninja.throttling import SimpleRateThrottle
 
 from accounts import integrations
-from accounts.roles import partner_membership_of
+from accounts.roles import has_mfa, partner_membership_of
 from api.problems import ApiProblem
 from audit import context
 from partner_space.access import PartnerScope
@@ -41,9 +41,11 @@ class TokenAuth(HttpBearer):
         "l'espace partenaire, page « API et webhooks »."
     )
 
-    def __init__(self, *, write: bool = False):
+    def __init__(self, *, write: bool = False, upload: bool = False):
         super().__init__()
         self.write = write
+        # The body an operation may receive: a report with its file, or a small JSON document.
+        self.limit = "API_MAX_UPLOAD_BYTES" if upload else "API_MAX_BODY_BYTES"
 
     def __call__(self, request):
         # Without a key or with another scheme: the problem says what is expected.
@@ -68,14 +70,25 @@ class TokenAuth(HttpBearer):
                 _("Cette clé a expiré le %(date)s : créez-en une nouvelle.")
                 % {"date": timezone.localtime(key.expires_at).date().isoformat()}
             )
+        if not key.organisation.active:
+            raise _unauthorized(_("Votre organisation n'est plus active sur le portail."))
         membership = partner_membership_of(key.created_by) if key.created_by.is_active else None
         if membership is None or membership.organisation_id != key.organisation_id:
             raise _unauthorized(
                 _("La personne qui a créé cette clé n'est plus membre de l'organisation.")
             )
+        if not has_mfa(key.created_by):
+            # Partner users read personal data only with two-factor authentication: a key
+            # stands for its creator, and stops when she turns it off.
+            raise _unauthorized(
+                _(
+                    "La personne qui a créé cette clé n'a plus la double authentification : "
+                    "elle doit la réactiver."
+                )
+            )
         caller = Caller(token=key, scope=PartnerScope(membership))
         request.api_caller = caller
-        context.begin(request, _("clé d'API « %(name)s »") % {"name": key.name})
+        context.act_for(_("clé d'API « %(name)s »") % {"name": key.name})
         integrations.mark_used(key)
         if self.write and not key.may_write:
             raise ApiProblem("forbidden", _("Cette clé ne permet que la lecture."))
@@ -84,10 +97,9 @@ class TokenAuth(HttpBearer):
                 "forbidden",
                 _("La personne qui a créé cette clé n'est plus coordinateur·rice."),
             )
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-        multipart = request.content_type == "multipart/form-data"
-        limit = settings.API_MAX_UPLOAD_BYTES if multipart else settings.API_MAX_BODY_BYTES
-        if length > limit:
+        limit = getattr(settings, self.limit)
+        length = request.META.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > limit:
             raise ApiProblem(
                 "too-large",
                 _("Le corps de la requête dépasse %(size)s Kio.") % {"size": limit // 1024},

@@ -1,5 +1,5 @@
 """The example of each operation in the OpenAPI description: what a partner's developer sends
-and gets back. tests/api/test_openapi.py checks that every operation has one and that each
+and gets back. tests/api/test_schema.py checks that every operation has one and that each
 answer example is valid for its schema."""
 
 PLACEMENT = {
@@ -52,12 +52,12 @@ INCOMING = {
     "birth_date": "2001-04-18",
     "passport_number_masked": "•••••••42",
     "sending_organisation": "France Volontaires",
-    "host_structure": {"id": 23, "name": "Association Lomé Solidarité"},
+    "host_structure": {"id": 3, "name": "Association Lomé Solidarité"},
     "host_structure_name": "",
     "host_check": "verified",
     "flagged": False,
     "region": "grand_lome",
-    "theme": {"id": 2, "name": "Éducation"},
+    "theme": {"id": 2, "name": "Prévention et santé"},
     "arrival_date": "2027-02-01",
     "departure_date": "2027-07-31",
     "emergency_contact_name": "Claire Moreau",
@@ -70,7 +70,7 @@ INCOMING_IN = {
     "birth_date": "2001-04-18",
     "passport_number": "19FR12342",
     "sending_organisation": "France Volontaires",
-    "host_structure": 23,
+    "host_structure": 3,
     "region": "grand_lome",
     "theme": 2,
     "arrival_date": "2027-02-01",

@@ -9,10 +9,13 @@ files; pydantic validates the input before our forms do.
 """
 
 import logging
+import math
 from enum import StrEnum
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.forms.models import model_to_dict
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import File, Form, NinjaAPI, Path, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -48,8 +51,8 @@ from notifications import webhooks
 from partner_space.access import (
     get_contingent_for_partner,
     get_incoming_for_partner,
+    get_known_placement_for_partner,
     get_mission_for_partner,
-    get_placement_for_partner,
 )
 from partner_space.forms import (
     DeclineForm,
@@ -61,11 +64,13 @@ from partner_space.forms import (
 
 logger = logging.getLogger(__name__)
 
-# An id in a path: a positive 64-bit integer (else 422, not a database error).
-ID = Path(..., ge=1, le=2**63 - 1)
+# An id: a positive 64-bit integer (else 422, not a database error).
+MAX_ID = 2**63 - 1
+ID = Path(..., ge=1, le=MAX_ID)
 
 READ = TokenAuth()
 WRITE = TokenAuth(write=True)
+UPLOAD = TokenAuth(write=True, upload=True)
 
 DESCRIPTION = """
 L'API des partenaires du Volontariat International de Réciprocité (ANVT, Togo) : les affectations
@@ -155,7 +160,7 @@ def _invalid(request, exc: ValidationError):
 
 @api.exception_handler(Throttled)
 def _throttled(request, exc: Throttled):
-    wait = int(exc.wait or 60) + 1
+    wait = math.ceil(exc.wait or 60)  # ninja sets Retry-After to the same figure
     return problems.response(
         request,
         "rate-limited",
@@ -185,6 +190,22 @@ def _http_error(request, exc: HttpError):
         )
     slug = next((s for s, (code, _t) in problems.TYPES.items() if code == exc.status_code), None)
     return problems.response(request, slug or "server-error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def _too_large(request, exc):
+    return problems.response(
+        request, "too-large", _("La requête a trop de champs ou un champ trop long.")
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request, exc):
+    return problems.response(
+        request, "invalid", _("Le corps multipart/form-data de la requête est illisible.")
+    )
 
 
 @api.exception_handler(Exception)
@@ -244,7 +265,7 @@ def _scope(request):
 
 
 def _placements(request):
-    return _scope(request).placements().select_related("host")
+    return _scope(request).known_placements()
 
 
 class ReportKind(StrEnum):
@@ -254,7 +275,7 @@ class ReportKind(StrEnum):
 
 class PlacementFilters(Schema):
     status: PlacementStatus | None = Field(None, description="Seulement ce statut.")
-    contingent: int | None = Field(None, description="Seulement ce contingent.")
+    contingent: int | None = Field(None, ge=1, le=MAX_ID, description="Seulement ce contingent.")
     waiting: bool | None = Field(
         None, description="true : seulement celles qui attendent votre réponse."
     )
@@ -272,7 +293,7 @@ def list_placements(request, filters: Query[PlacementFilters]):
     rows = _placements(request)
     if filters.status:
         rows = rows.filter(status=filters.status)
-    if filters.contingent:
+    if filters.contingent is not None:
         rows = rows.filter(contingent_id=filters.contingent)
     if filters.waiting is not None:
         waiting = rows.filter(status=PlacementStatus.PROPOSED)
@@ -294,7 +315,7 @@ def get_placement(request, placement_id: int = ID):
 
 
 def _placement_of(request, placement_id: int):
-    return get_placement_for_partner(_scope(request), placement_id)
+    return get_known_placement_for_partner(_scope(request), placement_id)
 
 
 def _fresh(request, placement_id: int) -> dict:

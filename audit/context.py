@@ -8,24 +8,19 @@ _acting_for: ContextVar[str] = ContextVar("anvt_acting_for", default="")
 
 
 @contextmanager
-def acting_for(label: str):
-    token = _acting_for.set(label[:200])
+def request_scope():
+    """Around one request (api.middleware): whatever it sets is undone when it ends, set and
+    reset in the same frame, so that nothing outlives the request under WSGI or ASGI."""
+    token = _acting_for.set("")
     try:
         yield
     finally:
         _acting_for.reset(token)
 
 
-def begin(request, label: str) -> None:
-    """For the rest of this request (until `end(request)`, called by the API's middleware)."""
-    request._anvt_acting_for = _acting_for.set(label[:200])
-
-
-def end(request) -> None:
-    token = getattr(request, "_anvt_acting_for", None)
-    if token is not None:
-        _acting_for.reset(token)
-        del request._anvt_acting_for
+def act_for(label: str) -> None:
+    """For the rest of the request (inside `request_scope`)."""
+    _acting_for.set(label[:200])
 
 
 def current() -> str:

@@ -630,6 +630,14 @@ class PlacementQuerySet(ManagedQuerySet):
             status__in=[PlacementStatus.PLANNED, PlacementStatus.CANCELLED]
         )
 
+    def known_to_partner(self, organisation):
+        """`for_partner`, and the proposals cancelled since: the partner's own system is told
+        of a cancellation (missions/webhooks.py) and may read what it was told of."""
+        return self.filter(contingent__partner=organisation).exclude(
+            Q(status=PlacementStatus.PLANNED)
+            | Q(status=PlacementStatus.CANCELLED, proposed_at__isnull=True)
+        )
+
     def of_volunteer(self, user):
         """The volunteer's placements once proposed: a contingent still forming is ANVT's draft,
         and tells her nothing yet."""

@@ -142,13 +142,14 @@ def deadline_reminders(now) -> dict[str, int]:
                     data={"deadline": placement.deadline.isoformat()},
                     created_at=now,
                 )
+                if kind != PlacementEventKind.ESCALATED and party == Party.PARTNER:
+                    # In the event's transaction: written with it, or not at all.
+                    webhooks.deadline_approaching(placement, key=key)
         except IntegrityError:
             continue  # done by an earlier run
         if kind == PlacementEventKind.ESCALATED and managers is None:
             managers = list(programme_managers())
         queue(_messages(placement, kind, key, managers or []))
-        if kind != PlacementEventKind.ESCALATED and party == Party.PARTNER:
-            webhooks.deadline_approaching(placement, key=key)
         counts[kind] += 1
     return counts
 

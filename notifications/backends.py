@@ -1,6 +1,7 @@
 """Channels deliver notifications. Each is a small class named in settings.NOTIFICATION_BACKENDS,
 so that an SMS gateway is chosen by configuration: a class with `send(notifications, on_sent)`."""
 
+import http.client
 import json
 import logging
 import urllib.error
@@ -10,6 +11,8 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.urls import reverse
 from django.utils.module_loading import import_string
+
+from notifications import sms, webhooks
 
 logger = logging.getLogger(__name__)
 
@@ -159,9 +162,6 @@ class WebhookBackend(Backend):
     is retried with back-off by the outbox."""
 
     def send(self, notifications, on_sent, keep_alive=lambda: None):
-        # Imported at call time: notifications.webhooks imports notifications.services' module.
-        from notifications import sms, webhooks
-
         errors = {}
         for notification in notifications:
             keep_alive()
@@ -169,30 +169,25 @@ class WebhookBackend(Backend):
             if endpoint is None or not endpoint.active:
                 errors[notification.pk] = "the address was removed"
                 continue
-            refusal = webhooks.address_refusal(endpoint.url)
+            refusal, ip = webhooks.vetted_address(endpoint.url)
             if refusal:
                 errors[notification.pk] = refusal
                 continue
             body = notification.body.encode()
-            request = urllib.request.Request(  # noqa: S310 (https, checked above)
-                endpoint.url,
-                data=body,
-                method="POST",
-                headers={
-                    "Content-Type": "application/json",
-                    "User-Agent": "ANVT-webhooks/1",
-                    "X-ANVT-Event": notification.event,
-                    "X-ANVT-Delivery": webhooks.delivery_id(notification),
-                    sms.SIGNATURE_HEADER: sms.sign(endpoint.secret, body),
-                },
-            )
+            headers = {
+                "Content-Type": "application/json",
+                "User-Agent": "ANVT-webhooks/1",
+                "X-ANVT-Event": notification.event,
+                "X-ANVT-Delivery": webhooks.delivery_id(notification),
+                sms.SIGNATURE_HEADER: sms.sign(endpoint.secret, body),
+            }
             try:
-                with _NO_REDIRECTS.open(request, timeout=settings.WEBHOOK_TIMEOUT) as response:
-                    response.read(1024)
-            except urllib.error.HTTPError as exc:
-                errors[notification.pk] = f"answered {exc.code}"
-            except (OSError, ValueError) as exc:
+                status = webhooks.post(endpoint.url, ip, body, headers, settings.WEBHOOK_TIMEOUT)
+            except (OSError, http.client.HTTPException) as exc:
                 errors[notification.pk] = f"{type(exc).__name__}: {exc}"[:2000]
-            else:
+                continue
+            if 200 <= status < 300:
                 on_sent(notification)
+            else:
+                errors[notification.pk] = f"answered {status}"
         return errors

@@ -112,7 +112,7 @@ class Notification(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["to_address", "channel", "dedupe_key"],
-                condition=Q(user__isnull=True) & ~Q(dedupe_key=""),
+                condition=Q(user__isnull=True, endpoint__isnull=True) & ~Q(dedupe_key=""),
                 name="notification_once_per_key_without_account",
             ),
             models.UniqueConstraint(

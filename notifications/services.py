@@ -360,8 +360,15 @@ def deliver(notification_ids: list[int]) -> Delivery:
             errors.update({n.pk: error for n in batch if n.pk not in outcome.sent})
     if errors:
         attempts = dict(Notification.objects.filter(pk__in=errors).values_list("pk", "attempts"))
+        channel_of = {row.pk: row.channel for rows_ in by_channel.values() for row in rows_}
         for pk, error in errors.items():
-            final = attempts[pk] >= settings.NOTIFICATION_MAX_ATTEMPTS
+            # A partner's system may be down for a while: its webhooks get more attempts.
+            limit = (
+                settings.WEBHOOK_MAX_ATTEMPTS
+                if channel_of.get(pk) == Channel.WEBHOOK
+                else settings.NOTIFICATION_MAX_ATTEMPTS
+            )
+            final = attempts[pk] >= limit
             # Only a row still ours: one released meanwhile may have been sent by another worker.
             Notification.objects.filter(pk=pk, state=State.SENDING).update(
                 state=State.FAILED if final else State.PENDING, last_error=error

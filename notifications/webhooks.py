@@ -18,6 +18,7 @@ notifications/sms.py. Events carry ids and states, never a person's data: the re
 the rest through the API with its token.
 """
 
+import http.client
 import ipaddress
 import json
 import socket
@@ -106,24 +107,74 @@ def deliveries_of(organisation_id: int):
 
 
 def address_refusal(url: str) -> str:
-    """Why the portal will not post to this address, or "": HTTPS only, and never to this
-    machine or a private network (a partner's address must not reach inside ANVT's network),
-    save the hosts of WEBHOOK_ALLOWED_PRIVATE_HOSTS (a test receiver on 127.0.0.1)."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if host in settings.WEBHOOK_ALLOWED_PRIVATE_HOSTS:
-        return ""
-    if parts.scheme != "https" or not host:
-        return str(_("L'adresse doit commencer par https://."))
+    """Why the portal will not post to this address, or "" (see `vetted_address`)."""
+    return vetted_address(url)[0]
+
+
+def vetted_address(url: str) -> tuple[str, str]:
+    """(why the portal will not post to this address or "", the IP address to post to). HTTPS
+    only, and never to this machine or a private network: a partner's address must not reach
+    inside ANVT's network. The name is resolved once, here, and the delivery connects to the
+    address checked (a name that resolves elsewhere the second time cannot slip through). The
+    hosts of WEBHOOK_ALLOWED_PRIVATE_HOSTS (a test receiver on 127.0.0.1) may use HTTP."""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, parts.port or 443)}
+        parts = urlsplit(url)
+        host, port = parts.hostname or "", parts.port
+    except ValueError:
+        return str(_("Adresse invalide.")), ""
+    allowed = host in settings.WEBHOOK_ALLOWED_PRIVATE_HOSTS
+    if not host or parts.scheme not in (("https", "http") if allowed else ("https",)):
+        return str(_("L'adresse doit commencer par https://.")), ""
+    try:
+        infos = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        return str(_("Cette adresse ne répond pas : son nom de domaine est inconnu."))
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-        if not ip.is_global:
-            return str(_("Cette adresse mène à un réseau privé : elle est refusée."))
-    return ""
+        return str(_("Cette adresse ne répond pas : son nom de domaine est inconnu.")), ""
+    addresses = [info[4][0] for info in infos]
+    if not allowed and any(
+        not ipaddress.ip_address(address.split("%", 1)[0]).is_global for address in addresses
+    ):
+        return str(_("Cette adresse mène à un réseau privé : elle est refusée.")), ""
+    return "", addresses[0]
+
+
+class _Pinned:
+    """A connection to the address `vetted_address` checked, whatever the name resolves to
+    now; TLS still checks the certificate against the name."""
+
+    def __init__(self, ip: str, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._ip = ip
+
+    def connect(self):
+        self.sock = socket.create_connection((self._ip, self.port), self.timeout)
+        if isinstance(self, http.client.HTTPSConnection):
+            self.sock = self._context.wrap_socket(self.sock, server_hostname=self.host)
+
+
+class _PinnedHTTPS(_Pinned, http.client.HTTPSConnection):
+    pass
+
+
+class _PinnedHTTP(_Pinned, http.client.HTTPConnection):
+    pass
+
+
+def post(url: str, ip: str, body: bytes, headers: dict, timeout: float) -> int:
+    """POST the body to the address, connecting to `ip`; the answer's status (no redirect is
+    followed: a 3xx is an answer like any other)."""
+    parts = urlsplit(url)
+    connection_class = _PinnedHTTPS if parts.scheme == "https" else _PinnedHTTP
+    connection = connection_class(ip, parts.hostname, parts.port, timeout=timeout)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read(1024)
+        return response.status
+    finally:
+        connection.close()
 
 
 def pending_count(organisation_id: int) -> int:

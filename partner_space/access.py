@@ -36,6 +36,13 @@ class PartnerScope:
             "contingent", "mission", "volunteer", "volunteer__volunteer_profile"
         )
 
+    def known_placements(self):
+        """The placements, and the proposals cancelled since (the API's view: a partner's
+        system reads what its webhooks told it of)."""
+        return Placement.objects.known_to_partner(self.organisation).select_related(
+            "contingent", "mission", "volunteer", "volunteer__volunteer_profile", "host"
+        )
+
     def incoming(self):
         return IncomingVolunteer.objects.for_partner(self.organisation).select_related("theme")
 
@@ -54,6 +61,10 @@ def get_contingent_for_partner(scope: PartnerScope, pk: int) -> Contingent:
 
 def get_placement_for_partner(scope: PartnerScope, pk: int) -> Placement:
     return get_object_or_404(scope.placements(), pk=pk)
+
+
+def get_known_placement_for_partner(scope: PartnerScope, pk: int) -> Placement:
+    return get_object_or_404(scope.known_placements(), pk=pk)
 
 
 def get_shared_document_for_partner(scope: PartnerScope, pk: int, document_pk: int):

@@ -5,11 +5,14 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import integrations
 from anvt.http import act, valid
+from notifications import services as notification_services
 from notifications import webhooks
+from notifications.models import State
 from partner_space.access import coordinator_required
 from partner_space.forms import ApiTokenForm, WebhookEndpointForm
 from partners.models import ApiToken, WebhookEndpoint
@@ -36,6 +39,7 @@ def page(request, scope):
             "endpoints": WebhookEndpoint.objects.filter(organisation=organisation, active=True),
             "events": webhooks.EVENTS,
             "deliveries": webhooks.deliveries_of(organisation.pk)[:20],
+            "failed": webhooks.deliveries_of(organisation.pk).filter(state=State.FAILED).count(),
             "now": timezone.now(),
         },
     )
@@ -93,4 +97,21 @@ def endpoint_remove(request, scope, pk: int):
     )
     integrations.remove_endpoint(endpoint, actor=request.user)
     messages.success(request, _("Adresse retirée : plus rien n'y sera envoyé."))
+    return redirect("partners:integrations")
+
+
+@coordinator_required
+@require_POST
+def deliveries_retry(request, scope):
+    """Send again what failed for good (the system was down longer than the retries)."""
+    count = notification_services.retry_failed(webhooks.deliveries_of(scope.organisation.pk))
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s envoi en échec est renvoyé.",
+            "%(count)s envois en échec sont renvoyés.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("partners:integrations")

@@ -75,4 +75,5 @@ urlpatterns = [
     path("api/cles/<int:pk>/revoquer/", integrations.token_revoke, name="token_revoke"),
     path("api/webhooks/", integrations.endpoint_create, name="endpoint_create"),
     path("api/webhooks/<int:pk>/retirer/", integrations.endpoint_remove, name="endpoint_remove"),
+    path("api/webhooks/renvoyer/", integrations.deliveries_retry, name="deliveries_retry"),
 ]

@@ -136,12 +136,22 @@ def protect(table: list[list[int]], width: int) -> tuple[list[list[Cell]], list[
             totals[column].hidden = True
             exhausted.add(column)
         else:  # nothing left to hide in this column: the exposure comes from a row; widen it
-            others = [c for c in exposed if c != column] or [
-                c for c in range(len(totals)) if not totals[c].hidden
+            # Another column that still shows something (the exposed ones first): hiding there
+            # always makes progress, so the loop ends; with nothing shown anywhere, nothing can
+            # be worked out either.
+            order = [c for c in exposed if c != column] + [
+                c for c in range(len(totals)) if c not in exposed
             ]
-            if not others:
+            target = next(
+                (
+                    c
+                    for c in order
+                    if not totals[c].hidden or any(not row[c].hidden for row in rows)
+                ),
+                None,
+            )
+            if target is None:
                 break
-            target = others[0]
             rest = sorted(
                 (rows[r][target].value, r) for r in range(len(rows)) if not rows[r][target].hidden
             )

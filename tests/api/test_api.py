@@ -428,3 +428,71 @@ def test_keys_are_counted_per_organisation(coordinator_a, org_a):
         key_for(coordinator_a, org_a, name=f"Clé {n}")
     with pytest.raises(Refused, match="déjà 10 clés actives"):
         key_for(coordinator_a, org_a, name="Une de trop")
+
+
+# What the review found --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "slug"),
+    [
+        ("GET", "/placements?contingent=99999999999999999999", "invalid"),
+        ("GET", "/placements/99999999999999999999", "invalid"),
+        ("GET", "/placements/", "not-found"),
+        ("GET", "/nothing-here", "not-found"),
+        ("DELETE", "/placements", "method-not-allowed"),
+        ("GET", "/placements/1/confirm", "method-not-allowed"),
+    ],
+)
+def test_every_answer_of_the_api_is_a_problem_document(
+    api, key_a, sent_contingent, method, path, slug
+):
+    status = {"invalid": 422, "not-found": 404, "method-not-allowed": 405}[slug]
+    problem(api(method, path, key_a), status, slug)
+
+
+def test_a_multipart_body_to_a_json_operation_keeps_the_json_limit(api, key_a, sent_contingent):
+    first, _second = ids(sent_contingent)
+    big = api.client.post(
+        f"/api/v1/placements/{first}/decline",
+        {"reason": "x" * 100_000},
+        HTTP_AUTHORIZATION=f"Bearer {key_a}",
+    )
+    problem(big, 413, "too-large")
+    broken = api.client.generic(
+        "POST",
+        f"/api/v1/placements/{first}/reports/midterm",
+        b'--nope\r\nContent-Disposition: form-data; name="text"\r\n\r\nA',
+        content_type="multipart/form-data; boundary=nope",
+        HTTP_AUTHORIZATION=f"Bearer {key_a}",
+    )
+    assert broken.status_code in (409, 422), broken.content  # a problem, never a 500
+    assert broken["Content-Type"] == "application/problem+json"
+    assert Placement.objects.get(pk=first).status == "proposed"
+
+
+def test_a_cancelled_proposal_stays_readable_by_the_system_told_of_it(
+    api, key_a, sent_contingent, manager
+):
+    first = sent_contingent.placements.order_by("pk").first()
+    services.withdraw_proposal(first, actor=manager, reason="Sans réponse")
+    read = api("GET", f"/placements/{first.pk}", key_a)
+    assert (read.status_code, read.json()["status"]) == (200, "cancelled")
+    listed = api("GET", "/placements?status=cancelled", key_a).json()["items"]
+    assert [item["id"] for item in listed] == [first.pk]
+    problem(api("POST", f"/placements/{first.pk}/confirm", key_a), 409, "refused")
+
+
+def test_a_key_stops_when_its_creator_turns_two_factor_off(api, key_a, coordinator_a):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=coordinator_a).delete()
+    detail = problem(api("GET", "/placements", key_a), 401, "unauthorized")["detail"]
+    assert "double authentification" in detail
+
+
+def test_a_key_of_an_organisation_no_longer_active_is_refused(api, key_a, org_a):
+    org_a.active = False
+    org_a.save(update_fields=["active"])
+    detail = problem(api("GET", "/placements", key_a), 401, "unauthorized")["detail"]
+    assert detail == "Votre organisation n'est plus active sur le portail."

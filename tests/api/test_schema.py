@@ -7,6 +7,7 @@ import json
 import hypothesis
 import pytest
 import schemathesis
+from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck
@@ -87,3 +88,10 @@ def test_every_operation_has_an_example_valid_for_its_schema():
             else:
                 assert "requestBody" not in operation, operation["operationId"]
     assert seen == set(EXAMPLES)
+
+
+def test_the_committed_description_is_the_live_one():
+    """docs/api/openapi.json is what the portal serves (regenerate: manage.py
+    export_openapi_schema --api api.v1.api --indent 2 --output docs/api/openapi.json)."""
+    committed = json.loads((settings.BASE_DIR / "docs" / "api" / "openapi.json").read_text())
+    assert committed == json.loads(json.dumps(partner_api.get_openapi_schema()))

@@ -84,7 +84,7 @@ def test_a_forged_or_replayed_signature_does_not_match(receiver, endpoint_a, sen
 def test_a_receiver_error_is_retried_with_the_same_delivery_id(
     receiver, endpoint_a, sent_contingent, settings
 ):
-    settings.NOTIFICATION_MAX_ATTEMPTS = 2
+    settings.WEBHOOK_MAX_ATTEMPTS = 2
     receiver.statuses = [500, 503]
     row = webhook_rows().first()
     assert deliver([row.pk]).to_retry == [row.pk]
@@ -252,3 +252,38 @@ def test_a_killed_worker_loses_no_delivery_and_repeats_only_the_one_in_flight(
     assert set(arrived) == expected
     assert sum(arrived.values()) - len(arrived) <= 1  # at most the one in flight, again
     assert all(d.signed for d in receiver.deliveries)
+
+
+@pytest.mark.django_db
+def test_two_addresses_of_one_partner_each_get_every_event(
+    receiver, coordinator_a, org_a, manager, settings
+):
+    first, _secret = integrations.add_endpoint(org_a, actor=coordinator_a, url=receiver.url)
+    integrations.add_endpoint(org_a, actor=coordinator_a, url=receiver.url + "/copie")
+    services.validate_incoming(IncomingFactory(partner=org_a), actor=manager)
+    assert sorted(webhook_rows().values_list("endpoint_id", "event")) == [
+        (first.pk, "incoming.validated"),
+        (first.pk + 1, "incoming.validated"),
+    ]
+
+
+@pytest.mark.django_db
+def test_an_address_with_an_impossible_port_is_refused(coordinator_a, org_a):
+    with pytest.raises(Refused, match="Adresse invalide"):
+        integrations.add_endpoint(org_a, actor=coordinator_a, url="https://example.org:99999/h")
+
+
+@pytest.mark.django_db
+def test_the_partner_sends_failed_deliveries_again(
+    client, receiver, endpoint_a, sent_contingent, coordinator_a, settings
+):
+    settings.WEBHOOK_MAX_ATTEMPTS = 1
+    receiver.statuses = [500, 500]
+    ids = list(webhook_rows().values_list("pk", flat=True))
+    assert sorted(deliver(ids).failed) == sorted(ids)
+    client.force_login(coordinator_a)
+    page = client.get(reverse("partners:integrations"))
+    assert "Renvoyer les 2 envois en échec" in page.text
+    answer = client.post(reverse("partners:deliveries_retry"), follow=True)
+    assert "2 envois en échec sont renvoyés." in answer.text
+    assert set(webhook_rows().values_list("state", "attempts")) == {("pending", 0)}

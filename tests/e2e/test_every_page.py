@@ -480,6 +480,7 @@ SKIP = {
             "partners:token_revoke",
             "partners:endpoint_create",
             "partners:endpoint_remove",
+            "partners:deliveries_retry",
             "volunteers:apply",
             "volunteers:mobility_item",
             "volunteers:workshop_yes",

@@ -8,6 +8,7 @@ import io
 import itertools
 import json
 import random
+import time
 from datetime import timedelta
 from fractions import Fraction
 
@@ -338,3 +339,23 @@ def test_the_page_costs_the_same_queries_at_any_size_and_none_from_the_cache(
     public_cache.invalidate()
     with django_assert_num_queries(len(first)):
         Client().get(url)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        [[9, 9, 5, 1, 0], [10, 9, 6, 5, 1], [9, 6, 5, 5, 5]],
+        [[10, 10, 4, 1, 0], [11, 11, 10, 5, 0], [40, 9, 9, 5, 5], [9, 6, 4, 0, 0], [6, 5, 5, 5, 5]],
+        [[11, 5, 5, 5, 0], [10, 5, 4, 4, 1], [9, 5, 5, 0, 0], [40, 40, 5, 0, 0], [10, 6, 5, 0, 0]],
+    ],
+)
+def test_a_count_pinned_by_its_row_in_a_fully_hidden_column_does_not_loop_forever(table):
+    """Found by a Hypothesis run: a column with every count and its total hidden stayed
+    "exposed" by its rows, and the masking hid nothing more, for ever. It now hides elsewhere
+    (or stops when nothing is shown), and still gives nothing away."""
+    start = time.perf_counter()
+    rows, totals, _exhausted = protect(table, 5)
+    assert time.perf_counter() - start < 1
+    published = [[cell.published() for cell in row] for row in rows]
+    equations, unknowns = equations_of([(published, [cell.published() for cell in totals])])
+    assert revealed(equations, unknowns) == []

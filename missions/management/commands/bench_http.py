@@ -13,9 +13,18 @@ import time
 import urllib.request
 from pathlib import Path
 
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import Count
+
+from accounts import integrations
+from accounts.roles import has_mfa
+from missions.models import Placement
+from partners.enums import MembershipRole, TokenScope
+from partners.models import ApiToken, PartnerMembership, PartnerOrganisation
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -48,6 +57,36 @@ def wait_until_up(base: str, server: subprocess.Popen, where: str = "") -> None:
             time.sleep(0.2)
 
 
+BENCH_API_USER = "bench-api@anvt.bench"
+
+
+def api_key() -> tuple[str, int]:
+    """A fresh read key of the partner with the most placements, in the name of a coordinator
+    of the benchmark; and how many placements its first page lists."""
+    partner = (
+        PartnerOrganisation.objects.annotate(count=Count("contingents__placements"))
+        .filter(count__gt=0)
+        .order_by("-count")
+        .first()
+    )
+    if partner is None:
+        raise CommandError("No placements to list: run bench_readiness first (make bench does).")
+    user, _created = get_user_model().objects.get_or_create(
+        email=BENCH_API_USER, defaults={"name": "Benchmark API"}
+    )
+    if not has_mfa(user):  # a key stands for a coordinator with two-factor authentication
+        TOTP.activate(user, generate_totp_secret())
+    PartnerMembership.objects.update_or_create(
+        user=user, defaults={"organisation": partner, "role": MembershipRole.COORDINATOR}
+    )
+    ApiToken.objects.filter(created_by=user).delete()
+    _token, key = integrations.create_token(
+        partner, actor=user, name="benchmark", scope=TokenScope.READ, days=30
+    )
+    listed = min(Placement.objects.for_partner(partner).count(), 50)
+    return key, listed
+
+
 class Command(BaseCommand):
     help = "Requests per second of /missions/ and of a bare view on gunicorn, and their ratio."
 
@@ -73,6 +112,8 @@ class Command(BaseCommand):
             "ANVT_BENCHMARK_VIEWS": "true",
             "STATIC_ROOT": str(folder / "static"),
             "LOG_LEVEL": "WARNING",
+            # The API's per-key limit would cap the benchmark's one key: measured without it.
+            "API_RATE_LIMIT": "100000000/min",
             "DATABASE_URL": os.environ.get(
                 "DATABASE_URL", f"sqlite:///{connection.settings_dict['NAME']}"
             ),
@@ -107,15 +148,20 @@ class Command(BaseCommand):
             )
             wait_until_up(base, server)
             weight = self._first_visit_weight(base)
+            key, listed = api_key()
             results = {}
             # The public figures (issue 21): kept in the cache like /missions/.
             for name, path in (
                 ("missions", "/missions/"),
                 ("figures", "/chiffres/"),
                 ("bare", "/bench/bare/"),
+                # The partner API's first page of placements (issue 22), with its key: every
+                # call authenticated, throttled and written to the audit trail.
+                ("api_placements", "/api/v1/placements"),
             ):
-                self._load(wrk, script, base + path, 2, connections)  # warm-up
-                results[name] = self._load(wrk, script, base + path, seconds, connections)
+                headers = [f"Authorization: Bearer {key}"] if path.startswith("/api/") else []
+                self._load(wrk, script, base + path, 2, connections, headers)  # warm-up
+                results[name] = self._load(wrk, script, base + path, seconds, connections, headers)
         finally:
             if server is not None:
                 server.terminate()
@@ -138,20 +184,29 @@ class Command(BaseCommand):
             "figures_ratio": round(results["figures"]["rps"] / results["bare"]["rps"], 3),
             "figures_p95_ms": results["figures"]["p95_ms"],
             "bare_p95_ms": results["bare"]["p95_ms"],
+            "api_placements_rps": results["api_placements"]["rps"],
+            "api_placements_ratio": round(
+                results["api_placements"]["rps"] / results["bare"]["rps"], 3
+            ),
+            "api_placements_p95_ms": results["api_placements"]["p95_ms"],
+            "api_placements_per_page": listed,
             "mission_list_first_visit_bytes": weight["total"],
             "mission_list_parts": weight["parts"],
         }
         self.stdout.write(
             f"/missions/: {result['missions_rps']} req/s (p95 {result['missions_p95_ms']} ms); "
             f"/chiffres/: {result['figures_rps']} req/s (p95 {result['figures_p95_ms']} ms); "
+            f"/api/v1/placements: {result['api_placements_rps']} req/s "
+            f"(p95 {result['api_placements_p95_ms']} ms, {listed} placements a page); "
             f"bare view: {result['bare_rps']} req/s; ratio {result['ratio']}. "
             f"First visit of /missions/: {weight['total']} bytes."
         )
         self.stdout.write(json.dumps(result))
 
-    def _load(self, wrk, script, url, seconds, connections) -> dict:
+    def _load(self, wrk, script, url, seconds, connections, headers=()) -> dict:
+        extra = [part for header in headers for part in ("-H", header)]
         output = subprocess.run(
-            [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url],
+            [wrk, "-t2", f"-c{connections}", f"-d{seconds}s", "-s", str(script), *extra, url],
             capture_output=True,
             text=True,
             check=True,

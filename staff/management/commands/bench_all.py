@@ -222,6 +222,13 @@ def markdown(r: dict) -> str:
             "queries constant (asserted in tests/reciprocity)",
         ),
         (
+            f"Partner API: first page of placements (`/api/v1/placements`, "
+            f"{h['api_placements_per_page']} a page, key checked, throttled, audited)",
+            f"ratio {h['api_placements_ratio']} ({h['api_placements_rps']} vs {h['bare_rps']} "
+            f"req/s), p95 {h['api_placements_p95_ms']} ms",
+            "beside the bare view (issue 22)",
+        ),
+        (
             "Mission list, first visit",
             f"{h['mission_list_first_visit_bytes']} bytes",
             "the page and its assets, gzip where served",

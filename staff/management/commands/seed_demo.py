@@ -1,6 +1,7 @@
 """Demo data that makes a fresh portal look alive. Idempotent: a second run changes nothing."""
 
 import io
+import secrets
 from datetime import date, timedelta
 
 from allauth.account.models import EmailAddress
@@ -308,11 +309,12 @@ class Command(BaseCommand):
                 f"Lien de la structure d'accueil ({placement.host.name}, sans compte) : "
                 f"{settings.SITE_URL}{hostlinks.link_path(placement)}"
             )
-        self.stdout.write(
-            f"Clé d'API de démonstration (France Volontaires, lecture et écriture) : {DEMO_API_KEY}"
-            f"  — essayez : curl -H 'Authorization: Bearer {DEMO_API_KEY}' "
-            f"{settings.SITE_URL}/api/v1/placements"
-        )
+        if getattr(self, "demo_key", ""):
+            self.stdout.write(
+                f"Clé d'API de démonstration (France Volontaires, lecture et écriture) : "
+                f"{self.demo_key}  — essayez : curl -H 'Authorization: Bearer {self.demo_key}' "
+                f"{settings.SITE_URL}/api/v1/placements"
+            )
         if invited:
             self.stdout.write(
                 "Comptes de l'équipe et des partenaires : ouvrez leur lien d'invitation pour "
@@ -390,12 +392,14 @@ class Command(BaseCommand):
             return
         coordinator = get_user_model().objects.get(email="coordinator@france-volontaires.demo")
         now = timezone.now()
+        # The README's fixed key only on a development machine; anywhere else, a random one.
+        self.demo_key = DEMO_API_KEY if settings.DEBUG else f"anvt_{secrets.token_urlsafe(32)}"
         token = ApiToken.objects.create(
             organisation=partner,
             name="PLATO (démonstration)",
             scope=TokenScope.WRITE,
-            prefix=DEMO_API_KEY[:12],
-            digest=ApiToken.digest_of(DEMO_API_KEY),
+            prefix=self.demo_key[:12],
+            digest=ApiToken.digest_of(self.demo_key),
             created_by=coordinator,
             created_at=now - timedelta(days=20),
             expires_at=now + timedelta(days=70),
@@ -445,9 +449,10 @@ class Command(BaseCommand):
             )[0]
             Notification.objects.filter(pk=row.pk).update(
                 state=state,
-                attempts=5 if error else 1,
+                attempts=settings.WEBHOOK_MAX_ATTEMPTS if error else 1,
                 last_error=error,
-                sent_at=None if error else now - timedelta(days=3),
+                created_at=now - timedelta(days=3),
+                sent_at=None if error else now - timedelta(days=3) + timedelta(seconds=1),
             )
 
     def _alumni(self, partner):
