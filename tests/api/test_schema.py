@@ -35,7 +35,7 @@ CHECKS = [
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 # Examples per operation in the fuzzing phase (the examples and coverage phases add their own):
 # enough to reach every error path, within the suite's time budget.
-schema.config.generation.update(max_examples=15)
+schema.config.generation.update(max_examples=10)
 schema.config.checks.update(included_check_names=[check.__name__ for check in CHECKS])
 
 

@@ -132,6 +132,8 @@ def crawl(user, forbidden, spaces=()) -> tuple[int, list[str]]:
     for name, kwargs, url in urls():
         if name in ("account_logout", "set_language"):
             continue  # would end the crawl's own session
+        if name.startswith("api-v1:"):
+            continue  # a key in a header, never a session: tests/api tries other organisations' ids
         if spaces and not name.startswith(spaces):
             continue
         response = client.get(url)
