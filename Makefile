@@ -40,8 +40,11 @@ run: messages
 	$(DEV) $(PY) manage.py seed_demo
 	$(DEV) $(PY) manage.py runserver 127.0.0.1:8000
 
+# Two processes (pytest-xdist), a file each at a time: each with its own test database and Redis
+# databases (tests/settings.py). TEST_WORKERS=0 runs everything in one process.
+TEST_WORKERS ?= 2
 test: messages static
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(PY) -m ruff check .

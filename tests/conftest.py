@@ -240,6 +240,17 @@ def celery_worker_thread(django_db_blocker):
         yield app
 
 
+def own_redis_url(db: int) -> str:
+    """A Redis database of this test process's own (see tests/settings.py), on the broker's
+    server: for a test that runs its own queue (fault tests), whatever runs beside it."""
+    from django.conf import settings
+
+    from tests.settings import REDIS_DB_STRIDE, XDIST_WORKER
+
+    base = settings.CELERY_BROKER_URL.rsplit("/", 1)[0]
+    return f"{base}/{db + REDIS_DB_STRIDE * XDIST_WORKER}"
+
+
 def wait_for(predicate, timeout: float = 20.0, interval: float = 0.1):
     """Poll until predicate() is truthy (for work done by the worker); fail after timeout."""
     import time

@@ -21,7 +21,7 @@ from missions import reminders, services
 from notifications.models import Notification
 from notifications.services import deliver
 from tests.api.receiver import Receiver
-from tests.conftest import require_service, wait_for
+from tests.conftest import own_redis_url, require_service, wait_for
 from tests.factories import IncomingFactory
 from tests.workers import start_worker, stop, worker_environment
 
@@ -218,7 +218,7 @@ def test_a_killed_worker_loses_no_delivery_and_repeats_only_the_one_in_flight(
     ]
     ids = [row.pk for row in Notification.objects.bulk_create(rows)]  # pending, not queued yet
     receiver.delay = 0.3
-    broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/4"  # this test's own queue
+    broker = own_redis_url(6)  # this test's own queue
     with Connection(broker) as conn:
         conn.default_channel.client.flushdb()
     env = worker_environment(

@@ -16,7 +16,7 @@ from kombu import Connection
 from missions import checking, tasks
 from missions.enums import ApplicationStatus, BatchStatus
 from missions.models import Application, EligibilityBatch, EligibilityReport
-from tests.conftest import require_service, wait_for
+from tests.conftest import own_redis_url, require_service, wait_for
 from tests.factories import CallFactory, submitted_call
 from tests.workers import kill_with_children, start_worker, stop, worker_environment
 
@@ -86,7 +86,7 @@ def _many_applications(count: int):
 def test_a_worker_killed_mid_batch_is_taken_over_and_the_batch_completes(tmp_path):
     if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL:
         require_service("PostgreSQL and Redis", "worker processes need the services")
-    broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/5"
+    broker = own_redis_url(5)
     with Connection(broker) as conn:
         conn.default_channel.client.flushdb()
     env = worker_environment(

@@ -17,7 +17,7 @@ from kombu import Connection
 
 from notifications.models import Notification
 from notifications.services import Message, deliver, render
-from tests.conftest import require_service, wait_for
+from tests.conftest import own_redis_url, require_service, wait_for
 from tests.factories import UserFactory
 from tests.workers import start_worker, stop, worker_environment
 
@@ -41,7 +41,7 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(tmp_path):
         require_service(
             "PostgreSQL and Redis", "worker processes need DATABASE_URL and CELERY_BROKER_URL"
         )
-    broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/3"  # a queue of this test's own
+    broker = own_redis_url(3)  # a queue of this test's own
     with Connection(broker) as conn:
         conn.default_channel.client.flushdb()
     env = worker_environment(
@@ -125,7 +125,7 @@ def test_a_refused_smtp_connection_is_retried_by_the_worker_with_back_off(tmp_pa
     """With real workers: the batch is retried by its own task (not by the minute job)."""
     if connection.vendor != "postgresql" or not settings.CELERY_BROKER_URL:
         require_service("PostgreSQL and Redis", "worker processes need the services")
-    broker = settings.CELERY_BROKER_URL.rsplit("/", 1)[0] + "/4"
+    broker = own_redis_url(4)
     with Connection(broker) as conn:
         conn.default_channel.client.flushdb()
     counter, log = tmp_path / "refusals", tmp_path / "worker.log"
