@@ -23,7 +23,7 @@ for _name in ("CELERY_BROKER_URL", "REDIS_URL"):
     if os.environ.get(_name, "").startswith("redis://") and XDIST_WORKER:
         os.environ[_name] = shifted(os.environ[_name])
 
-from anvt.settings import *  # noqa: F403
+from anvt.settings import *  # noqa: E402, F403 (after the environment above)
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
