@@ -4,7 +4,9 @@ go to. Only a coordinator of the organisation creates or revokes them (partner_s
 import secrets
 from datetime import timedelta
 
+from allauth.mfa.models import Authenticator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -76,14 +78,32 @@ def revoke_token(token: ApiToken, *, actor) -> bool:
 
 
 def token_for_key(key: str) -> ApiToken | None:
-    """The key's row, whatever its state (the caller says why it is refused), or None."""
+    """The key's row, whatever its state (the caller says why it is refused), or None; in the
+    same query, its creator's membership (`partner_membership_of` reads it from there) and
+    whether she has two-factor authentication (`creator_has_mfa`)."""
     if not key.startswith(KEY_PREFIX) or len(key) > 100:
         return None
-    return (
-        ApiToken.objects.select_related("organisation", "created_by")
+    token = (
+        ApiToken.objects.select_related(
+            "organisation", "created_by__partner_membership__organisation"
+        )
+        .annotate(
+            creator_has_mfa=Exists(
+                Authenticator.objects.filter(
+                    user=OuterRef("created_by"), type=Authenticator.Type.TOTP
+                )
+            )
+        )
         .filter(digest=ApiToken.digest_of(key))
         .first()
     )
+    if token is not None:
+        creator = token.created_by
+        membership = getattr(creator, "partner_membership", None)
+        creator._anvt_membership = (
+            membership if membership is not None and membership.organisation.active else None
+        )
+    return token
 
 
 def mark_used(token: ApiToken) -> None:

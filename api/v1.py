@@ -231,12 +231,19 @@ def _form_or_problem(form) -> dict:
 placements = Router(tags=["Affectations"])
 
 
-def _placement(placement) -> dict:
+# Status labels in the request's language, looked up once per page (get_FOO_display() hashes
+# every lazy label of the field at each call).
+def _labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def _placement(placement, labels=None) -> dict:
     host = placement.host
+    labels = labels or _labels(PlacementStatus.choices)
     return {
         "id": placement.pk,
         "status": placement.status,
-        "status_label": placement.get_status_display(),
+        "status_label": labels[placement.status],
         "waiting_for": placement.waiting_for or None,
         "volunteer_name": str(placement.volunteer),
         "contingent": {"id": placement.contingent_id, "name": placement.contingent.name},
@@ -301,7 +308,8 @@ def list_placements(request, filters: Query[PlacementFilters]):
     items, cursor = pagination.page(
         rows, cursor=filters.cursor, limit=filters.limit, kind="placements"
     )
-    return {"items": [_placement(p) for p in items], "next_cursor": cursor}
+    labels = _labels(PlacementStatus.choices)
+    return {"items": [_placement(p, labels) for p in items], "next_cursor": cursor}
 
 
 @placements.get(

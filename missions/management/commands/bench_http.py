@@ -112,8 +112,9 @@ class Command(BaseCommand):
             "ANVT_BENCHMARK_VIEWS": "true",
             "STATIC_ROOT": str(folder / "static"),
             "LOG_LEVEL": "WARNING",
-            # The API's per-key limit would cap the benchmark's one key: measured without it.
-            "API_RATE_LIMIT": "100000000/min",
+            # The API's per-key limit (300/min) would cap the benchmark's one key at 5 requests a
+            # second: the list is measured without it.
+            "API_RATE_LIMIT": "off",
             "DATABASE_URL": os.environ.get(
                 "DATABASE_URL", f"sqlite:///{connection.settings_dict['NAME']}"
             ),
@@ -156,7 +157,7 @@ class Command(BaseCommand):
                 ("figures", "/chiffres/"),
                 ("bare", "/bench/bare/"),
                 # The partner API's first page of placements (issue 22), with its key: every
-                # call authenticated, throttled and written to the audit trail.
+                # call authenticated and written to the audit trail (not throttled, see above).
                 ("api_placements", "/api/v1/placements"),
             ):
                 headers = [f"Authorization: Bearer {key}"] if path.startswith("/api/") else []

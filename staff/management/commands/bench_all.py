@@ -223,7 +223,7 @@ def markdown(r: dict) -> str:
         ),
         (
             f"Partner API: first page of placements (`/api/v1/placements`, "
-            f"{h['api_placements_per_page']} a page, key checked, throttled, audited)",
+            f"{h['api_placements_per_page']} a page, key checked, call audited, no rate limit)",
             f"ratio {h['api_placements_ratio']} ({h['api_placements_rps']} vs {h['bare_rps']} "
             f"req/s), p95 {h['api_placements_p95_ms']} ms",
             "beside the bare view (issue 22)",
