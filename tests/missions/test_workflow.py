@@ -86,7 +86,7 @@ def _kinds(allowed):
 ALLOWED = [
     pytest.param(model, source, target, kind, id=f"{model.__name__}:{source}->{target} by {kind}")
     for model, _enum, table in TABLES
-    for (source, target), allowed in table.items()
+    for (source, target), allowed in sorted(table.items())
     for kind in sorted(_kinds(allowed))
 ]
 
