@@ -14,6 +14,7 @@ that shut it out. Successes
 may change the database, and do: the demo data is seeded again for each role.
 """
 
+import copy
 import importlib
 import inspect
 import io
@@ -264,7 +265,10 @@ def form_fields() -> dict[str, forms.Field]:
                         fields.setdefault(field_name, field)
                 elif issubclass(cls, django_filters.FilterSet):
                     for field_name, item in cls.base_filters.items():
-                        fields.setdefault(field_name, item.field)
+                        # A copy: `.field` is cached on the filter, and a class-level filter
+                        # whose queryset is set per request would keep its empty field for
+                        # every later request of the process (the staff's application list).
+                        fields.setdefault(field_name, copy.deepcopy(item).field)
     return fields
 
 
